@@ -1,0 +1,32 @@
+"""sklstm: accurate LSTM forecasting as scikit-learn components.
+
+``import sklstm`` is cheap: it does not import TensorFlow. The Keras-backed
+estimators (:class:`sklstm.LSTMRegressor`) are loaded on first access.
+"""
+
+import importlib
+
+__version__ = "0.1.0.dev0"
+
+# name -> submodule that defines it; loaded on first attribute access so that
+# ``import sklstm`` never imports TensorFlow.
+_LAZY = {
+    "LSTMRegressor": "sklstm.models",
+}
+_SUBMODULES = ["models", "preprocessing", "utils"]
+
+__all__ = ["LSTMRegressor", "__version__"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"sklstm.{name}")
+    raise AttributeError(f"module 'sklstm' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | set(_SUBMODULES))

@@ -1,0 +1,26 @@
+"""The one place where sklstm imports private or version-dependent scikit-learn names.
+
+Everything here is re-exported so that a change in scikit-learn's private API has
+to be handled in exactly one file.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    Hidden,
+    Interval,
+    Options,
+    RealNotInt,
+    StrOptions,
+)
+from sklearn.utils.validation import _check_feature_names, validate_data
+
+__all__ = [
+    "Hidden",
+    "Interval",
+    "Options",
+    "RealNotInt",
+    "StrOptions",
+    "_check_feature_names",
+    "_fit_context",
+    "validate_data",
+]
