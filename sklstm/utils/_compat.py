@@ -6,21 +6,28 @@ to be handled in exactly one file.
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
+    HasMethods,
     Hidden,
     Interval,
     Options,
     RealNotInt,
     StrOptions,
 )
-from sklearn.utils.validation import _check_feature_names, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_feature_names_in,
+    validate_data,
+)
 
 __all__ = [
+    "HasMethods",
     "Hidden",
     "Interval",
     "Options",
     "RealNotInt",
     "StrOptions",
     "_check_feature_names",
+    "_check_feature_names_in",
     "_fit_context",
     "validate_data",
 ]

@@ -1,0 +1,21 @@
+"""Time-aware preprocessing transformers (no TensorFlow import).
+
+Every transformer keeps ``n`` rows in, ``n`` rows out, so that ``y`` stays
+aligned in a plain :class:`~sklearn.pipeline.Pipeline`; the time-aware ones
+never look ahead (output row ``t`` uses input rows ``<= t``), except the
+imputer strategies "bfill" and "linear", which say so.
+"""
+
+from sklstm.preprocessing._features import DiffFeatures, LagFeatures, RollingFeatures
+from sklstm.preprocessing._impute import TimeSeriesImputer
+from sklstm.preprocessing._outliers import OutlierClipper
+from sklstm.preprocessing._window import Windower
+
+__all__ = [
+    "DiffFeatures",
+    "LagFeatures",
+    "OutlierClipper",
+    "RollingFeatures",
+    "TimeSeriesImputer",
+    "Windower",
+]

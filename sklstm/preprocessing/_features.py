@@ -1,0 +1,692 @@
+"""Causal feature makers: lags, rolling statistics and differences."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from sklstm.preprocessing._base import _check_int_list, _FeatureMaker, _take_columns
+from sklstm.utils._compat import Interval, StrOptions
+
+# Rows per chunk for the rolling kernels: small enough for the working set of a
+# chunk to stay in cache, large enough for numpy's per-call overhead to vanish.
+_CHUNK_ELEMENTS = 1 << 15
+
+_STATS = ("mean", "std", "min", "max", "median", "ewm")
+
+
+def _window_sum(A, w, n):
+    """Sums of ``A[t : t + w]`` for ``t < n``; ``A`` has ``n + w - 1`` rows.
+
+    Windows of length ``2**j`` are built by doubling and combined following the
+    binary digits of ``w``: ``O(log w)`` passes, pairwise-like rounding.
+    Works on boolean arrays too (the sum is then a logical "any").
+    """
+    res, cur, p, off = None, A, 1, 0
+    while True:
+        if w & p:
+            seg = cur[off : off + n]
+            res = seg.copy() if res is None else np.add(res, seg, out=res)
+            off += p
+        if 2 * p > w:
+            return res
+        cur = cur[:-p] + cur[p:]
+        p *= 2
+
+
+def _window_mean_m2(A, w, n):
+    """Mean and sum of squared deviations of ``A[t : t + w]`` for ``t < n``.
+
+    Doubling with the pairwise update of Chan, Golub and LeVeque, which is
+    numerically stable (no ``E[x**2] - E[x]**2`` cancellation).
+    """
+    cur_m, cur_q = A, np.zeros_like(A)
+    p, off = 1, 0
+    res_n, res_m, res_q = 0, None, None
+    while True:
+        if w & p:
+            bm, bq = cur_m[off : off + n], cur_q[off : off + n]
+            if res_m is None:
+                res_m, res_q, res_n = bm.copy(), bq.copy(), p
+            else:
+                total = res_n + p
+                delta = bm - res_m
+                res_q += bq
+                res_q += delta * delta * (res_n * p / total)
+                res_m += delta * (p / total)
+                res_n = total
+            off += p
+        if 2 * p > w:
+            return res_m, res_q
+        delta = cur_m[p:] - cur_m[:-p]
+        cur_q = cur_q[:-p] + cur_q[p:] + delta * delta * (p / 2)
+        cur_m = (cur_m[:-p] + cur_m[p:]) * 0.5
+        p *= 2
+
+
+def _window_extreme(A, w, n, op):
+    """Min or max (``op``) of ``A[t : t + w]`` for ``t < n``: a sparse table."""
+    cur, p = A, 1
+    while 2 * p <= w:
+        cur = op(cur[:-p], cur[p:])
+        p *= 2
+    if p == w:
+        return cur[:n].copy()
+    return op(cur[:n], cur[w - p : w - p + n])
+
+
+def _window_median(A, w, n):
+    """Median of ``A[t : t + w]`` for ``t < n`` (NaN handled by the caller)."""
+    block = np.array(sliding_window_view(A, w, axis=0)[:n])  # contiguous copy
+    half = w // 2
+    if w % 2:
+        block.partition(half, axis=-1)
+        return block[..., half].copy()
+    block.partition([half - 1, half], axis=-1)
+    return (block[..., half - 1] + block[..., half]) * 0.5
+
+
+def _partial_stat(X, w, stat):
+    """Statistic over the available rows for the first ``min(w - 1, n)`` rows."""
+    m = min(w - 1, X.shape[0])
+    head = np.full((w - 1 + m, X.shape[1]), np.nan, dtype=X.dtype)
+    head[w - 1 :] = X[:m]
+    view = sliding_window_view(head, w, axis=0)
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if stat == "mean":
+            res = np.nanmean(view, axis=-1)
+        elif stat == "std":
+            count = np.minimum(np.arange(1, m + 1), w)[:, None]
+            res = np.nanstd(view, axis=-1, ddof=1)
+            res[np.broadcast_to(count == 1, res.shape)] = 0.0
+        elif stat == "min":
+            res = np.nanmin(view, axis=-1)
+        elif stat == "max":
+            res = np.nanmax(view, axis=-1)
+        else:
+            res = np.nanmedian(view, axis=-1)
+    # NaN in the input propagates, as in the full windows
+    res[np.logical_or.accumulate(np.isnan(X[:m]), axis=0)] = np.nan
+    return res.astype(X.dtype, copy=False)
+
+
+def _ewm(x, span, state=None):
+    """Exponentially weighted mean, pandas ``ewm(span=span, adjust=True)``.
+
+    Computed as ``S / W`` with ``S_t = x_t + (1 - a) S_{t-1}`` and
+    ``W_t = 1 + (1 - a) W_{t-1}``, ``a = 2 / (span + 1)``, by a linear filter
+    (no loop over rows). A NaN input adds nothing but the weights still decay
+    (pandas' ``ignore_na=False``); where no weight is left the last mean is
+    carried forward. ``state`` is the ``(S, W, mean)`` at the end of earlier
+    data, to continue exactly where it ended; the new state is returned too.
+    """
+    from scipy.signal import lfilter  # imported on use: scipy.signal is slow to import
+
+    beta = 1.0 - 2.0 / (span + 1.0)
+    den = [1.0, -beta]
+    valid = ~np.isnan(x)
+    xs = np.where(valid, x, 0.0)
+    ws = valid.astype(x.dtype)
+    if state is None:
+        S = lfilter([1.0], den, xs, axis=0)
+        W = lfilter([1.0], den, ws, axis=0)
+        carry = np.full(x.shape[1], np.nan)
+    else:
+        S = lfilter([1.0], den, xs, axis=0, zi=(beta * state[0])[None, :])[0]
+        W = lfilter([1.0], den, ws, axis=0, zi=(beta * state[1])[None, :])[0]
+        carry = state[2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = S / W
+    empty = W == 0
+    if empty.any():  # carry the last mean forward (the leading gap gets carry)
+        rows = np.arange(len(x))[:, None]
+        last = np.maximum.accumulate(np.where(empty, -1, rows), axis=0)
+        taken = np.take_along_axis(mean, np.maximum(last, 0), axis=0)
+        mean = np.where(last < 0, carry, taken)
+    if len(x):
+        state = np.stack([S[-1], W[-1], mean[-1]])
+    return mean.astype(x.dtype, copy=False), state
+
+
+class LagFeatures(_FeatureMaker):
+    """Add lagged copies of columns, without dropping rows.
+
+    Output row ``t`` holds ``X[t - lag]`` for every lag and every selected
+    column. The first ``max(lags)`` rows have no such row: they are filled as if
+    the rows before the data were known (the end of the training data, when
+    the data being transformed continues it) or padded by ``warmup``.
+
+    Parameters
+    ----------
+    lags : int or list of int, default=1
+        An int ``k`` means the lags ``1, 2, ..., k``; a list gives the lags
+        explicitly (each ``>= 1``, no duplicates).
+
+    columns : None, str, int or list of str or int, default=None
+        Columns to lag, by name (when ``X`` has feature names) or position.
+        None lags every column.
+
+    drop_original : bool, default=False
+        Whether to drop the lagged columns from the output. Columns that are
+        not lagged always pass through.
+
+    warmup : {"edge", "constant", "nan"}, default="edge"
+        Padding for the rows before the data when there is no real history:
+        the first row repeated ("edge"), ``fill_value`` ("constant") or NaN
+        ("nan", the only choice that creates NaN).
+
+    fill_value : float, default=0.0
+        Value of the padding rows when ``warmup="constant"``.
+
+    continuation : "auto" or bool, default="auto"
+        Whether the data given to :meth:`transform` directly follows the
+        training data, so that its first rows are lagged from the real end of
+        the training data. "auto" decides from the index: a pandas
+        ``DatetimeIndex``, ``PeriodIndex`` or increasing integer index whose
+        first value is after the last training index. True declares it (for
+        plain arrays), False never uses the training data.
+        :meth:`fit_transform` never uses it.
+
+    Attributes
+    ----------
+    lags_ : list of int
+        The lags, expanded from ``lags``.
+
+    columns_ : ndarray of int
+        Positions of the lagged columns.
+
+    history_ : ndarray of shape (max(lags_), n_features_in_)
+        Last training rows, used as history when ``transform`` continues the
+        training data.
+
+    last_index_ : object or None
+        Last index value of the training data, if it had a usable index.
+
+    n_features_out_ : int
+        Number of output columns.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    RollingFeatures : Rolling-window statistics.
+    DiffFeatures : Differences between rows.
+    Windower : 3-D windows for recurrent networks.
+
+    Notes
+    -----
+    Output columns are the kept original columns followed by one block per lag,
+    named ``<column>_lag_<lag>`` (e.g. ``temp_lag_3``).
+
+    In a :class:`~sklearn.pipeline.Pipeline`, call
+    ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
+    every step; "auto" continuation relies on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.preprocessing import LagFeatures
+    >>> X = np.array([[1.0], [2.0], [4.0], [7.0]])
+    >>> LagFeatures(lags=2).fit_transform(X)
+    array([[1., 1., 1.],
+           [2., 1., 1.],
+           [4., 2., 1.],
+           [7., 4., 2.]])
+    >>> lagger = LagFeatures(lags=[1], continuation=True).fit(X)
+    >>> lagger.transform(np.array([[11.0], [16.0]]))
+    array([[11.,  7.],
+           [16., 11.]])
+    >>> lagger.get_feature_names_out(["temp"])
+    array(['temp', 'temp_lag_1'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        **_FeatureMaker._parameter_constraints,
+        "lags": [Interval(Integral, 1, None, closed="left"), "array-like"],
+    }
+
+    def __init__(
+        self,
+        *,
+        lags=1,
+        columns=None,
+        drop_original=False,
+        warmup="edge",
+        fill_value=0.0,
+        continuation="auto",
+    ):
+        self.lags = lags
+        self.columns = columns
+        self.drop_original = drop_original
+        self.warmup = warmup
+        self.fill_value = fill_value
+        self.continuation = continuation
+
+    def _check_parameters(self):
+        if isinstance(self.lags, Integral):
+            self.lags_ = list(range(1, int(self.lags) + 1))
+        else:
+            self.lags_ = _check_int_list("lags", self.lags)
+
+    def _n_history(self):
+        return max(self.lags_)
+
+    def _too_short_message(self, n_samples):
+        return (
+            f"lags={self.lags!r}: the largest lag ({max(self.lags_)}) must be "
+            f"< n_samples={n_samples} seen in fit."
+        )
+
+    def _suffixes(self):
+        return [f"lag_{lag}" for lag in self.lags_]
+
+    def _transform_array(self, X, continuation):
+        out, start = self._allocate(X)
+        cols = self.columns_
+        n, c, k = X.shape[0], len(cols), self._n_history()
+        prefix = self._prefix(X, k, continuation, cols)
+        Xs = _take_columns(X, cols)
+        for i, lag in enumerate(self.lags_):
+            block = out[:, start + i * c : start + (i + 1) * c]
+            m = min(lag, n)
+            block[:m] = prefix[k - lag : k - lag + m]
+            block[m:] = Xs[: n - m]
+        return out
+
+
+class RollingFeatures(_FeatureMaker):
+    """Add rolling-window statistics of columns, without dropping rows.
+
+    Output row ``t`` holds statistics of the rows ``t - window + 1 .. t``.
+
+    Parameters
+    ----------
+    windows : int or list of int, default=7
+        Window length(s), each ``>= 1``. For "ewm" the length is the span:
+        ``alpha = 2 / (window + 1)``.
+
+    stats : str or list of str, default=("mean", "std")
+        Statistics among "mean", "std" (``ddof=1``, 0.0 for a single row),
+        "min", "max", "median" and "ewm" (exponentially weighted mean, as
+        pandas ``ewm(span=window, adjust=True).mean()``; it has infinite
+        memory, the window only sets the decay).
+
+    columns : None, str, int or list of str or int, default=None
+        Columns to summarise, by name or position. None uses every column.
+
+    drop_original : bool, default=False
+        Whether to drop the summarised columns from the output.
+
+    warmup : {"partial", "edge", "constant", "nan"}, default="partial"
+        How rows with fewer than ``window - 1`` earlier rows are computed when
+        there is no real history: over the rows available ("partial", like
+        pandas ``min_periods=1``), as if the first row had been repeated
+        ("edge") or ``fill_value`` rows had come first ("constant"); "nan"
+        gives NaN (the only choice that creates NaN).
+
+    fill_value : float, default=0.0
+        Value of the padding rows when ``warmup="constant"``.
+
+    continuation : "auto" or bool, default="auto"
+        Whether the data given to :meth:`transform` directly follows the
+        training data, so that its first windows reach into the real end of
+        the training data (and "ewm" continues from the training state). See
+        :class:`LagFeatures` for the rules.
+
+    Attributes
+    ----------
+    windows_ : list of int
+        Window lengths.
+
+    stats_ : list of str
+        Statistics.
+
+    columns_ : ndarray of int
+        Positions of the summarised columns.
+
+    history_ : ndarray of shape (max(windows_) - 1, n_features_in_)
+        Last training rows, used when ``transform`` continues the training data.
+
+    ewm_state_ : ndarray of shape (len(windows_), 3, len(columns_)) or None
+        Weighted sum, sum of weights and mean of "ewm" at the end of the
+        training data (None without "ewm").
+
+    last_index_ : object or None
+        Last index value of the training data, if it had a usable index.
+
+    n_features_out_ : int
+        Number of output columns.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    LagFeatures : Lagged copies of columns.
+    DiffFeatures : Differences between rows.
+
+    Notes
+    -----
+    Output columns are the kept original columns followed, for each window and
+    each statistic, by a block named ``<column>_roll<stat>_<window>``
+    (``temp_rollmean_7``, ``temp_rollstd_7``) or ``<column>_ewm_<window>``.
+
+    A NaN in the input makes every window that contains it NaN, except for
+    "ewm", which skips it (as pandas does).
+
+    Mean and standard deviation use doubling with a pairwise update (Chan et
+    al.), min and max a sparse table: ``O(n log window)`` vectorised numpy, no
+    loop over rows. The median partitions each window (``O(n window)``).
+
+    In a :class:`~sklearn.pipeline.Pipeline`, call
+    ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
+    every step; "auto" continuation relies on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.preprocessing import RollingFeatures
+    >>> X = np.array([[1.0], [2.0], [4.0], [7.0]])
+    >>> roll = RollingFeatures(windows=2, stats=["mean", "max"])
+    >>> roll.fit_transform(X)
+    array([[1. , 1. , 1. ],
+           [2. , 1.5, 2. ],
+           [4. , 3. , 4. ],
+           [7. , 5.5, 7. ]])
+    >>> roll.get_feature_names_out(["temp"])
+    array(['temp', 'temp_rollmean_2', 'temp_rollmax_2'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        **_FeatureMaker._parameter_constraints,
+        "windows": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "stats": [StrOptions(set(_STATS)), "array-like"],
+        "warmup": [StrOptions({"partial", "edge", "constant", "nan"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        windows=7,
+        stats=("mean", "std"),
+        columns=None,
+        drop_original=False,
+        warmup="partial",
+        fill_value=0.0,
+        continuation="auto",
+    ):
+        self.windows = windows
+        self.stats = stats
+        self.columns = columns
+        self.drop_original = drop_original
+        self.warmup = warmup
+        self.fill_value = fill_value
+        self.continuation = continuation
+
+    def _check_parameters(self):
+        self.windows_ = _check_int_list("windows", self.windows)
+        stats = [self.stats] if isinstance(self.stats, str) else list(self.stats)
+        if not stats:
+            raise ValueError(f"stats={self.stats!r} is empty; choose from {_STATS}.")
+        for stat in stats:
+            if stat not in _STATS:
+                raise ValueError(
+                    f"stats={self.stats!r}: unknown statistic {stat!r}; "
+                    f"allowed: {', '.join(repr(s) for s in _STATS)}."
+                )
+        if len(set(stats)) != len(stats):
+            raise ValueError(f"stats={self.stats!r} contains duplicates.")
+        self.stats_ = stats
+
+    def _n_history(self):
+        return max(self.windows_) - 1
+
+    def _too_short_message(self, n_samples):
+        return (
+            f"windows={self.windows!r}: the longest window ({max(self.windows_)}) "
+            f"must be <= n_samples={n_samples} seen in fit."
+        )
+
+    def _suffixes(self):
+        return [
+            f"ewm_{w}" if stat == "ewm" else f"roll{stat}_{w}"
+            for w in self.windows_
+            for stat in self.stats_
+        ]
+
+    def _fit_array(self, X):
+        super()._fit_array(X)
+        self.ewm_state_ = None
+        if "ewm" in self.stats_:
+            k = self._n_history()
+            ext = self._extend(X, k, False, self.columns_)
+            state = np.empty((len(self.windows_), 3, len(self.columns_)))
+            for i, w in enumerate(self.windows_):
+                state[i] = self._ewm_block(ext, w, k, None)[1]
+            self.ewm_state_ = state
+
+    def _ewm_block(self, ext, w, k, state):
+        """EWM over the output rows of ``ext`` (whose first ``k`` rows are history)."""
+        if state is not None:  # continuation: start from the training state
+            return _ewm(ext[k:], w, state)
+        if self.warmup in ("edge", "constant"):
+            mean, state = _ewm(ext[k - (w - 1) :], w)
+            return mean[w - 1 :], state
+        mean, state = _ewm(ext[k:], w)
+        if self.warmup == "nan":
+            mean[: w - 1] = np.nan
+        return mean, state
+
+    def _transform_array(self, X, continuation):
+        out, start = self._allocate(X)
+        k = self._n_history()
+        ext = self._extend(X, k, continuation, self.columns_)
+        n, c = X.shape[0], len(self.columns_)
+        partial = self.warmup == "partial" and not continuation
+        has_nan = bool(np.isnan(ext).any())
+        pos = start
+        for i, w in enumerate(self.windows_):
+            A = ext[k - (w - 1) :]
+            blocks = {}
+            for stat in self.stats_:
+                blocks[stat] = out[:, pos : pos + c]
+                pos += c
+            if "ewm" in blocks:
+                state = self.ewm_state_[i] if continuation else None
+                blocks.pop("ewm")[:] = self._ewm_block(ext, w, k, state)[0]
+            if blocks:
+                self._fill_window_stats(A, w, n, blocks, has_nan)
+            if partial and w > 1:
+                for stat, block in blocks.items():
+                    block[: w - 1] = _partial_stat(ext[k:], w, stat)
+        return out
+
+    @staticmethod
+    def _fill_window_stats(A, w, n, blocks, has_nan):
+        """Write the window statistics of ``A`` into ``blocks``, chunk by chunk."""
+        c = A.shape[1]
+        if "median" in blocks:  # copies every window: bound the copy instead
+            step = max(1, 8 * _CHUNK_ELEMENTS // (c * w))
+        else:  # keep the w - 1 rows of overlap between chunks small
+            step = max(4 * w, _CHUNK_ELEMENTS // c)
+        for s in range(0, n, step):
+            e = min(n, s + step)
+            L = e - s
+            Ac = A[s : e + w - 1]
+            if "std" in blocks:
+                mean, m2 = _window_mean_m2(Ac, w, L)
+                if "mean" in blocks:
+                    blocks["mean"][s:e] = mean
+                if w > 1:
+                    np.sqrt(m2 / (w - 1), out=blocks["std"][s:e])
+                else:
+                    blocks["std"][s:e] = mean * 0.0  # 0, NaN stays NaN
+            elif "mean" in blocks:
+                blocks["mean"][s:e] = _window_sum(Ac, w, L) / w
+            if "min" in blocks:
+                blocks["min"][s:e] = _window_extreme(Ac, w, L, np.minimum)
+            if "max" in blocks:
+                blocks["max"][s:e] = _window_extreme(Ac, w, L, np.maximum)
+            if "median" in blocks:
+                med = _window_median(Ac, w, L)
+                if has_nan:
+                    med[_window_sum(np.isnan(Ac), w, L)] = np.nan
+                blocks["median"][s:e] = med
+
+
+class DiffFeatures(_FeatureMaker):
+    """Add differences between rows (the discrete derivative), without dropping rows.
+
+    The difference with period ``p`` is ``X[t] - X[t - p]``; ``order=2`` takes
+    the difference of the difference, and so on.
+
+    Parameters
+    ----------
+    order : int, default=1
+        How many times to difference (``>= 1``).
+
+    period : int, default=1
+        Distance in rows between the two terms of a difference (``>= 1``); e.g.
+        24 on hourly data for a day-over-day change.
+
+    columns : None, str, int or list of str or int, default=None
+        Columns to difference, by name or position. None uses every column.
+
+    drop_original : bool, default=False
+        Whether to drop the differenced columns from the output.
+
+    warmup : {"edge", "constant", "nan"}, default="edge"
+        Padding for the ``order * period`` rows before the data when there is
+        no real history: the first row repeated ("edge", so the first
+        differences are 0), ``fill_value`` ("constant") or NaN ("nan", the only
+        choice that creates NaN).
+
+    fill_value : float, default=0.0
+        Value of the padding rows when ``warmup="constant"``.
+
+    continuation : "auto" or bool, default="auto"
+        Whether the data given to :meth:`transform` directly follows the
+        training data, so that its first differences use the real end of the
+        training data. See :class:`LagFeatures` for the rules.
+
+    Attributes
+    ----------
+    columns_ : ndarray of int
+        Positions of the differenced columns.
+
+    history_ : ndarray of shape (order * period, n_features_in_)
+        Last training rows, used when ``transform`` continues the training data.
+
+    last_index_ : object or None
+        Last index value of the training data, if it had a usable index.
+
+    n_features_out_ : int
+        Number of output columns.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    LagFeatures : Lagged copies of columns.
+    RollingFeatures : Rolling-window statistics.
+
+    Notes
+    -----
+    The new columns are named ``<column>_diff_<period>`` for ``order=1`` and
+    ``<column>_diff<order>_<period>`` otherwise (``temp_diff_1``,
+    ``temp_diff2_1``).
+
+    In a :class:`~sklearn.pipeline.Pipeline`, call
+    ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
+    every step; "auto" continuation relies on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.preprocessing import DiffFeatures
+    >>> X = np.array([[1.0], [2.0], [4.0], [7.0]])
+    >>> DiffFeatures().fit_transform(X)
+    array([[1., 0.],
+           [2., 1.],
+           [4., 2.],
+           [7., 3.]])
+    >>> DiffFeatures(order=2, drop_original=True).fit_transform(X)
+    array([[0.],
+           [1.],
+           [1.],
+           [1.]])
+    """
+
+    _parameter_constraints: dict = {
+        **_FeatureMaker._parameter_constraints,
+        "order": [Interval(Integral, 1, None, closed="left")],
+        "period": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        *,
+        order=1,
+        period=1,
+        columns=None,
+        drop_original=False,
+        warmup="edge",
+        fill_value=0.0,
+        continuation="auto",
+    ):
+        self.order = order
+        self.period = period
+        self.columns = columns
+        self.drop_original = drop_original
+        self.warmup = warmup
+        self.fill_value = fill_value
+        self.continuation = continuation
+
+    def _check_parameters(self):
+        pass
+
+    def _n_history(self):
+        return self.order * self.period
+
+    def _too_short_message(self, n_samples):
+        return (
+            f"order={self.order}, period={self.period}: the differences need "
+            f"order * period = {self._n_history()} earlier rows, which must be "
+            f"< n_samples={n_samples} seen in fit."
+        )
+
+    def _suffixes(self):
+        order = "" if self.order == 1 else str(self.order)
+        return [f"diff{order}_{self.period}"]
+
+    def _transform_array(self, X, continuation):
+        out, start = self._allocate(X)
+        p, block = self.period, out[:, start:]
+        if self.order == 1:  # straight into the output, no extended copy
+            Xs = _take_columns(X, self.columns_)
+            m = min(p, X.shape[0])
+            prefix = self._prefix(X, p, continuation, self.columns_)
+            np.subtract(Xs[:m], prefix[:m], out=block[:m])
+            np.subtract(Xs[m:], Xs[: X.shape[0] - m], out=block[m:])
+            return out
+        diff = self._extend(X, self._n_history(), continuation, self.columns_)
+        for _ in range(self.order):
+            diff = diff[p:] - diff[:-p]
+        block[:] = diff
+        return out

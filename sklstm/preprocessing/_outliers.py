@@ -1,0 +1,207 @@
+"""Clip outliers to bounds learned on the training data."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from sklstm.preprocessing._base import _check_no_all_nan, _validate_X
+from sklstm.utils._compat import Interval, StrOptions, _fit_context
+
+_DEFAULT_FACTOR = {"iqr": 1.5, "zscore": 3.0, "mad": 3.0}
+_MAD_TO_STD = 1.4826  # MAD * 1.4826 estimates the std of normal data
+
+
+def _columnwise(X, func):
+    """Apply ``func(column_without_nan)`` to every column; fast path without NaN."""
+    nan = np.isnan(X)
+    if not nan.any():
+        return func(X)
+    return np.stack([func(X[~nan[:, j], j]) for j in range(X.shape[1])], axis=-1)
+
+
+class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Clip every feature to bounds learned from the training data.
+
+    The bounds are computed in :meth:`fit` only, so data seen later (a test
+    fold, live data) is clipped with what the training data taught, never with
+    its own statistics. NaN passes through untouched.
+
+    Parameters
+    ----------
+    method : {"iqr", "zscore", "mad", "quantile"}, default="iqr"
+        How the bounds are set, per feature:
+
+        - "iqr": Tukey fences ``[Q1 - factor * IQR, Q3 + factor * IQR]``;
+        - "zscore": ``mean +/- factor * std``;
+        - "mad": ``median +/- factor * 1.4826 * MAD`` (median absolute
+          deviation, scaled to estimate the std of normal data);
+        - "quantile": the percentiles given by ``quantile_range``.
+
+    factor : float or None, default=None
+        Width of the bounds (``>= 0``) for "iqr", "zscore" and "mad". None
+        means 1.5 for "iqr" and 3.0 for "zscore" and "mad". Ignored by
+        "quantile".
+
+    quantile_range : tuple (q_min, q_max), default=(1.0, 99.0)
+        Percentiles, ``0 <= q_min <= q_max <= 100``, used as bounds by
+        ``method="quantile"``. Ignored by the other methods.
+
+    Attributes
+    ----------
+    lower_ : ndarray of shape (n_features_in_,)
+        Lower bound of every feature.
+
+    upper_ : ndarray of shape (n_features_in_,)
+        Upper bound of every feature.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    sklearn.preprocessing.RobustScaler : Scales with statistics that are robust
+        to outliers instead of removing them.
+
+    Notes
+    -----
+    Statistics ignore NaN. A constant feature gets ``lower_ == upper_``, so it
+    stays constant. Clipping is one-to-one: output names are input names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.preprocessing import OutlierClipper
+    >>> X = np.array([[1.0], [2.0], [3.0], [4.0], [100.0], [np.nan]])
+    >>> clipper = OutlierClipper(method="iqr").fit(X)
+    >>> clipper.lower_, clipper.upper_
+    (array([-1.]), array([7.]))
+    >>> clipper.transform(X).ravel()
+    array([ 1.,  2.,  3.,  4.,  7., nan])
+    """
+
+    _parameter_constraints: dict = {
+        "method": [StrOptions({"iqr", "zscore", "mad", "quantile"})],
+        "factor": [None, Interval(Real, 0, None, closed="left")],
+        "quantile_range": [tuple],
+    }
+
+    def __init__(self, *, method="iqr", factor=None, quantile_range=(1.0, 99.0)):
+        self.method = method
+        self.factor = factor
+        self.quantile_range = quantile_range
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the lower and upper bound of every feature.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; NaN is ignored.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            Fitted clipper.
+        """
+        self._fit(X)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None):
+        """Learn the bounds from ``X`` and clip it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data; NaN is ignored and passes through.
+
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features)
+            Clipped data.
+        """
+        return self._clip(self._fit(X))
+
+    def _fit(self, X):
+        X, _ = _validate_X(self, X, reset=True)
+        _check_no_all_nan(self, X)
+        factor = self.factor
+        if factor is None:
+            factor = _DEFAULT_FACTOR.get(self.method)
+        if self.method == "quantile":
+            q_min, q_max = self._check_quantile_range()
+            self.lower_, self.upper_ = _columnwise(
+                X, lambda a: np.percentile(a, [q_min, q_max], axis=0)
+            )
+        elif self.method == "iqr":
+            q1, q3 = _columnwise(X, lambda a: np.percentile(a, [25.0, 75.0], axis=0))
+            self.lower_ = q1 - factor * (q3 - q1)
+            self.upper_ = q3 + factor * (q3 - q1)
+        elif self.method == "zscore":
+            mean, std = _columnwise(
+                X, lambda a: np.stack([a.mean(axis=0), a.std(axis=0)])
+            )
+            self.lower_, self.upper_ = mean - factor * std, mean + factor * std
+        else:  # mad
+
+            def median_mad(a):
+                median = np.median(a, axis=0)
+                return np.stack([median, np.median(np.abs(a - median), axis=0)])
+
+            median, mad = _columnwise(X, median_mad)
+            half = factor * _MAD_TO_STD * mad
+            self.lower_, self.upper_ = median - half, median + half
+        self.lower_ = np.asarray(self.lower_, dtype=np.float64)
+        self.upper_ = np.asarray(self.upper_, dtype=np.float64)
+        return X
+
+    def _clip(self, X):
+        return np.clip(X, self.lower_.astype(X.dtype), self.upper_.astype(X.dtype))
+
+    def _check_quantile_range(self):
+        try:
+            q_min, q_max = (float(q) for q in self.quantile_range)
+        except (TypeError, ValueError):
+            q_min = q_max = np.nan
+        if not 0 <= q_min <= q_max <= 100:
+            raise ValueError(
+                f"quantile_range={self.quantile_range!r} must be two percentiles "
+                "(q_min, q_max) with 0 <= q_min <= q_max <= 100."
+            )
+        return q_min, q_max
+
+    def transform(self, X):
+        """Clip ``X`` to the bounds learned in :meth:`fit`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to clip; NaN stays NaN.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features)
+            Clipped data.
+        """
+        check_is_fitted(self)
+        X, _ = _validate_X(self, X, reset=False)
+        return self._clip(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

@@ -1,0 +1,151 @@
+"""Turn a 2-D time series into the 3-D windows a recurrent network reads."""
+
+from numbers import Integral
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import OneToOneFeatureMixin
+
+from sklstm.preprocessing._base import _HistoryTransformer
+from sklstm.utils._compat import Interval
+
+
+class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=None):
+    """Stack the last ``window`` rows for every row: 2-D in, 3-D out.
+
+    Row ``t`` of the output holds the input rows ``t - window + 1 .. t``, oldest
+    first, so ``X_out[t, -1]`` is ``X[t]``. This is what feeds
+    :class:`sklstm.LSTMRegressor` (which accepts 3-D ``X``) inside a
+    :class:`~sklearn.pipeline.Pipeline`; every input row gives one output row,
+    so ``y`` stays aligned.
+
+    Parameters
+    ----------
+    window : int, default=10
+        Number of time steps per sample (``>= 1``, and ``<= n_samples`` in fit).
+
+    warmup : {"edge", "constant", "nan"}, default="edge"
+        Padding for the first ``window - 1`` rows, which lack history when the
+        data does not continue the training data: the first row repeated
+        ("edge"), ``fill_value`` ("constant") or NaN ("nan", the only choice that
+        creates NaN).
+
+    fill_value : float, default=0.0
+        Value of the padding rows when ``warmup="constant"``.
+
+    continuation : "auto" or bool, default="auto"
+        Whether the data given to :meth:`transform` directly follows the
+        training data, so that its first windows reach into the real end of the
+        training data. "auto" decides from the index: a pandas
+        ``DatetimeIndex``, ``PeriodIndex`` or increasing integer index whose
+        first value is after the last training index. True declares it (for
+        plain arrays), False never uses the training data.
+        :meth:`fit_transform` never uses it.
+
+    Attributes
+    ----------
+    history_ : ndarray of shape (window - 1, n_features_in_)
+        Last training rows, used when ``transform`` continues the training data.
+
+    last_index_ : object or None
+        Last index value of the training data, if it had a usable index.
+
+    n_features_in_ : int
+        Number of features seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+
+    See Also
+    --------
+    LagFeatures : The same information as extra columns of a 2-D table.
+
+    Notes
+    -----
+    The output is always a numpy array of shape
+    ``(n_samples, window, n_features)``: a 3-D array cannot be a DataFrame.
+    :meth:`set_output` accepts any setting so that
+    ``Pipeline.set_output(transform="pandas")`` works, but it changes nothing
+    here. :meth:`get_feature_names_out` names the last axis.
+
+    Memory: the input is copied once, with the ``window - 1`` history or padding
+    rows on top (``n_samples + window - 1`` rows); the 3-D result is a
+    read-only strided view of that copy (``numpy.lib.stride_tricks.
+    sliding_window_view``), so it costs no more memory whatever the window.
+    With ``window=1`` the result is a view of the validated input. Keras copies
+    3-D arrays when it fits, so the saving ends there.
+
+    In a :class:`~sklearn.pipeline.Pipeline`, call
+    ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
+    this step; "auto" continuation relies on it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.preprocessing import Windower
+    >>> X = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])
+    >>> windows = Windower(window=2).fit_transform(X)
+    >>> windows.shape
+    (3, 2, 2)
+    >>> windows[0]
+    array([[ 1., 10.],
+           [ 1., 10.]])
+    >>> windows[2]
+    array([[ 2., 20.],
+           [ 3., 30.]])
+    """
+
+    _parameter_constraints: dict = {
+        **_HistoryTransformer._parameter_constraints,
+        "window": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self, *, window=10, warmup="edge", fill_value=0.0, continuation="auto"
+    ):
+        self.window = window
+        self.warmup = warmup
+        self.fill_value = fill_value
+        self.continuation = continuation
+
+    def _fit_array(self, X):
+        if self.window > X.shape[0]:
+            raise ValueError(
+                f"window={self.window} is longer than the data: n_samples="
+                f"{X.shape[0]} seen in fit; window must be <= n_samples."
+            )
+        self._store_history(X, self.window - 1)
+
+    def _transform_array(self, X, continuation):
+        k = self.window - 1
+        if k == 0:
+            view = X[:, np.newaxis, :]
+            view.flags.writeable = False  # like the strided view below
+            return view
+        ext = self._extend(X, k, continuation, order="C")
+        # (n, n_features, window) view -> (n, window, n_features) view
+        return sliding_window_view(ext, self.window, axis=0).transpose(0, 2, 1)
+
+    def set_output(self, *, transform=None):
+        """Accept an output configuration; the 3-D output stays a numpy array.
+
+        Present so that ``Pipeline.set_output(transform="pandas")`` can
+        configure the earlier steps of a pipeline that ends with a Windower.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Ignored: a 3-D array has no DataFrame form.
+
+        Returns
+        -------
+        self : Windower
+            This instance, unchanged.
+        """
+        allowed = (None, "default", "pandas", "polars")
+        if transform not in allowed:
+            raise ValueError(
+                f"transform={transform!r} is not a known output; allowed: {allowed}."
+            )
+        return self
