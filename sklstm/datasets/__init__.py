@@ -1,0 +1,29 @@
+"""Small real time series shipped with sklstm, loaded offline.
+
+Every loader returns a :class:`pandas.DataFrame` indexed by a
+:class:`pandas.DatetimeIndex` whose ``freq`` is set. :data:`DATASETS` maps each
+name to the metadata the accuracy protocol uses (target column, seasonal period,
+hold-out size, suggested number of lags).
+
+Sources (see each loader's Notes): AirPassengers (Box & Jenkins Series G, written
+from pmdarima), weekly Mauna Loa CO2 (Keeling & Whorf, written from statsmodels),
+daily Seattle weather (NOAA, written from vega_datasets).
+"""
+
+from ._base import (
+    DATASETS,
+    DatasetInfo,
+    list_datasets,
+    load_airpassengers,
+    load_co2,
+    load_seattle_weather,
+)
+
+__all__ = [
+    "DATASETS",
+    "DatasetInfo",
+    "list_datasets",
+    "load_airpassengers",
+    "load_co2",
+    "load_seattle_weather",
+]

@@ -1,0 +1,26 @@
+"""Forecasting as supervised learning: framing, protocol split, metrics, baselines.
+
+A series becomes ``X`` (row t: everything known at time t) and ``y`` (row t: the
+target at t+1 .. t+h) with :func:`make_supervised`;
+:func:`train_test_split_series` splits it as ACCURACY-PROTOCOL.md says, and
+:func:`evaluate_forecaster` runs the whole protocol for one estimator. The
+baselines are scikit-learn regressors in the same framing, so they are scored
+exactly like a pipeline. Nothing here imports TensorFlow.
+"""
+
+from ._evaluate import evaluate_forecaster
+from ._metrics import forecast_scores, mean_absolute_scaled_error
+from ._naive import NaiveForecaster, SeasonalNaiveForecaster
+from ._ridge import RidgeLagForecaster
+from ._supervised import make_supervised, train_test_split_series
+
+__all__ = [
+    "NaiveForecaster",
+    "RidgeLagForecaster",
+    "SeasonalNaiveForecaster",
+    "evaluate_forecaster",
+    "forecast_scores",
+    "make_supervised",
+    "mean_absolute_scaled_error",
+    "train_test_split_series",
+]

@@ -1,0 +1,109 @@
+"""Run the accuracy protocol for one estimator on one series and horizon."""
+
+import time
+
+import numpy as np
+from sklearn.base import clone
+
+from ._metrics import forecast_scores
+from ._supervised import _check_frame, _resolve_n_test, train_test_split_series
+
+__all__ = ["evaluate_forecaster"]
+
+
+def evaluate_forecaster(estimator, frame, *, target, horizon=1, n_test=0.2, m=1):
+    """Score one estimator under the accuracy protocol (ACCURACY-PROTOCOL.md).
+
+    A clone of ``estimator`` is fitted once on the train part
+    (:func:`train_test_split_series`), then predicts every test row. The forecasts
+    of the protocol's origins o = n_train .. n - horizon are scored over all
+    origins and all horizons: ``horizon=1`` gives the rolling-origin one-step
+    forecasts with the true history, ``horizon=12`` the every-origin twelve-step
+    ones. The bridge rows (the first ``horizon - 1`` test rows) are predicted, so
+    that history-keeping estimators see a continuous index, but not scored.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A regressor (or a Pipeline ending in one) that takes the rows of
+        :func:`make_supervised`'s ``X`` and predicts its ``y``. It is cloned; the
+        given object is left unfitted.
+    frame : pandas.DataFrame or pandas.Series
+        The series in time order. Its target column must have no missing value.
+    target : str
+        Name of the column to forecast.
+    horizon : int, default=1
+        Steps ahead (1 or 12 in the protocol).
+    n_test : int or float, default=0.2
+        Size of the test part: a number of points or a fraction of ``len(frame)``
+        (the protocol uses 0.2, and 36 for AirPassengers).
+    m : int, default=1
+        Seasonal period of the MASE scale (12 for AirPassengers, 52 for CO2, 1 for
+        Seattle weather).
+
+    Returns
+    -------
+    result : dict
+        ``MAE``, ``RMSE``, ``MASE``, ``MAPE`` (a fraction; NaN unless the target series
+        is strictly positive) as in :func:`forecast_scores`, and ``fit_seconds``, the
+        wall time of ``fit``.
+
+    Raises
+    ------
+    ValueError
+        If the target column has missing values, for a bad ``target``,
+        ``horizon``, ``n_test`` or ``m``, or if the predictions do not have the
+        shape of ``y``.
+
+    See Also
+    --------
+    train_test_split_series : The split used here.
+    forecast_scores : The scores returned.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import SeasonalNaiveForecaster, evaluate_forecaster
+    >>> result = evaluate_forecaster(
+    ...     SeasonalNaiveForecaster(m=12, target="passengers"), load_airpassengers(),
+    ...     target="passengers", horizon=12, n_test=36, m=12)
+    >>> {name: round(result[name], 3) for name in ("MAE", "RMSE", "MASE")}
+    {'MAE': 38.61, 'RMSE': 44.256, 'MASE': 1.263}
+    >>> sorted(result)
+    ['MAE', 'MAPE', 'MASE', 'RMSE', 'fit_seconds']
+    """
+    frame = _check_frame(frame, target)
+    n_missing = int(frame[target].isna().sum())
+    if n_missing:
+        raise ValueError(
+            f"The target column {target!r} has {n_missing} missing values; impute "
+            "them first (the protocol interpolates linearly: frame.interpolate())."
+        )
+    X_train, X_test, y_train, y_test = train_test_split_series(
+        frame, target, horizon=horizon, n_test=n_test
+    )
+    n_train = len(frame) - _resolve_n_test(n_test, len(frame))
+
+    model = clone(estimator)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+
+    y_pred = np.asarray(model.predict(X_test), dtype=np.float64)
+    y_true = y_test.to_numpy(dtype=np.float64)
+    if y_pred.size != y_true.size:
+        raise ValueError(
+            f"The estimator predicted shape {y_pred.shape} for y of shape "
+            f"{y_true.shape}; with horizon={horizon} it must predict one value per "
+            "step and row."
+        )
+    y_pred = y_pred.reshape(y_true.shape)
+    scored = slice(horizon - 1, None)  # drop the bridge rows
+    scores = forecast_scores(
+        y_true[scored],
+        y_pred[scored],
+        y_train=frame[target].iloc[:n_train].to_numpy(dtype=np.float64),
+        m=m,
+    )
+    scores["fit_seconds"] = fit_seconds
+    return scores

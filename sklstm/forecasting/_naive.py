@@ -1,0 +1,273 @@
+"""Naive and seasonal naive forecasts as scikit-learn regressors."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._compat import Interval, StrOptions, _fit_context, validate_data
+from ._history import continues, next_label, resolve_target
+
+__all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
+
+
+class _TargetForecasterMixin:
+    """Shared fit bookkeeping: target column and the shape of the forecasts."""
+
+    def _fit_target(self, X, y):
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        self.target_index_ = resolve_target(self, self.target)
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
+        self._y_ndim = y.ndim
+        return X, y
+
+    def _shape_output(self, pred):
+        return pred[:, 0] if self._y_ndim == 1 else pred
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # one column of y per step ahead
+        # a baseline that ignores all but one column scores poorly on the random
+        # regression problems of scikit-learn's estimator checks
+        tags.regressor_tags.poor_score = True
+        return tags
+
+
+class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
+    """Forecast every step ahead as the target's value at the forecast origin.
+
+    In the supervised framing of :func:`make_supervised`, row t of ``X`` holds the
+    target at t, and the forecast of ``y`` row t (the target at t+1 .. t+h) is that
+    value for every step: ``y_hat[t + k] = target[t]``. ``fit`` learns nothing but
+    the target column and the number of steps (the columns of ``y``).
+
+    Parameters
+    ----------
+    target : int or str, default=0
+        The target column of ``X``: a position, or a name when ``fit`` gets a
+        DataFrame.
+
+    Attributes
+    ----------
+    target_index_ : int
+        Position of the target column in ``X``.
+    n_outputs_ : int
+        Number of forecast steps (columns of ``y`` in ``fit``).
+    n_features_in_ : int
+        Number of columns of ``X`` in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` in ``fit``, when it is a DataFrame with string names.
+
+    See Also
+    --------
+    SeasonalNaiveForecaster : Repeats the last season instead of the last value.
+    RidgeLagForecaster : RidgeCV on lags of the target.
+
+    Notes
+    -----
+    Predictions have the shape of ``y`` in ``fit``: 1-D for a 1-D ``y``, otherwise
+    ``(n_samples, n_outputs_)``. NaN in ``X`` is rejected.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import NaiveForecaster, make_supervised
+    >>> frame = pd.DataFrame({"sales": [1.0, 3.0, 2.0, 5.0, 4.0]})
+    >>> X, y = make_supervised(frame, "sales", horizon=2)
+    >>> NaiveForecaster(target="sales").fit(X, y).predict(X)
+    array([[1., 1.],
+           [3., 3.],
+           [2., 2.]])
+    """
+
+    _parameter_constraints: dict = {
+        "target": [Interval(Integral, 0, None, closed="left"), str],
+    }
+
+    def __init__(self, *, target=0):
+        self.target = target
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Record the target column and the number of forecast steps.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Everything known at each time, the target's current value included.
+        y : array-like of shape (n_samples,) or (n_samples, n_steps)
+            The target at the next step(s).
+
+        Returns
+        -------
+        self : NaiveForecaster
+            Fitted estimator.
+        """
+        self._fit_target(X, y)
+        return self
+
+    def predict(self, X):
+        """Repeat each row's target value for every step ahead.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+            The forecasts.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        last = X[:, self.target_index_].astype(np.float64)
+        return self._shape_output(np.repeat(last[:, None], self.n_outputs_, axis=1))
+
+
+class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
+    """Forecast each step as the target's value one season earlier.
+
+    ``y_hat[t + k] = target[t + k - m * ceil(k / m)]``: the latest observed value in
+    the same phase of the season, for every step k = 1 .. h.
+
+    With ``growth``, the change over the last season is carried forward, as a
+    seasonal random walk on differences (the forecast of SARIMA (0,1,0)(0,1,0)m):
+    ``growth="additive"`` adds ``ceil(k / m) * (target[t] - target[t - m])``,
+    ``growth="multiplicative"`` multiplies by ``(target[t] / target[t - m]) **
+    ceil(k / m)`` (for positive series whose seasonal swing grows with the level).
+
+    The forecast for row t needs the target up to ``m - 1`` rows back (``m``
+    with ``growth``). ``fit`` keeps the last ``m + 1`` target values of ``X``;
+    when ``predict`` gets a DataFrame whose index continues the one seen in
+    ``fit`` (its first label is the one after the last training label, e.g.
+    ``X_test`` from :func:`train_test_split_series`), those values are the
+    history of its first rows. Otherwise only the rows of the given ``X`` are
+    history, and a row whose seasonal value lies before the first row falls back
+    to the naive forecast (its own current value, without growth).
+
+    Parameters
+    ----------
+    m : int, default=12
+        Season length in steps (12 for monthly data, 52 weekly, 365 daily).
+    target : int or str, default=0
+        The target column of ``X``: a position, or a name when ``fit`` gets a
+        DataFrame.
+    growth : {"additive", "multiplicative"} or None, default=None
+        Carry the last season's change forward (see above). None: plain
+        seasonal naive.
+
+    Attributes
+    ----------
+    target_index_ : int
+        Position of the target column in ``X``.
+    n_outputs_ : int
+        Number of forecast steps (columns of ``y`` in ``fit``).
+    history_ : ndarray of shape (min(m + 1, n_samples),)
+        The last target values of ``X`` in ``fit``.
+    next_label_ : object or None
+        The index label that continues the training ``X`` (None for NumPy input or
+        an index whose step is unknown).
+    n_features_in_ : int
+        Number of columns of ``X`` in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` in ``fit``, when it is a DataFrame with string names.
+
+    See Also
+    --------
+    NaiveForecaster : The ``m=1`` special case, without history.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import (
+    ...     SeasonalNaiveForecaster, train_test_split_series)
+    >>> frame = pd.DataFrame({"sales": [1.0, 2.0, 3.0, 1.5, 2.5, 3.5, 2.0, 3.0]})
+    >>> X_train, X_test, y_train, y_test = train_test_split_series(
+    ...     frame, "sales", horizon=2, n_test=3)
+    >>> model = SeasonalNaiveForecaster(m=3, target="sales").fit(X_train, y_train)
+    >>> X_test.index.tolist()  # continues X_train: rows 0 .. 2 are history
+    [3, 4, 5]
+    >>> model.predict(X_test)  # row 3 forecasts rows 4, 5 as rows 1, 2
+    array([[2. , 3. ],
+           [3. , 1.5],
+           [1.5, 2.5]])
+    """
+
+    _parameter_constraints: dict = {
+        "m": [Interval(Integral, 1, None, closed="left")],
+        "target": [Interval(Integral, 0, None, closed="left"), str],
+        "growth": [StrOptions({"additive", "multiplicative"}), None],
+    }
+
+    def __init__(self, *, m=12, target=0, growth=None):
+        self.m = m
+        self.target = target
+        self.growth = growth
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Keep the last season of the target for forecasts that continue ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Everything known at each time, the target's current value included.
+        y : array-like of shape (n_samples,) or (n_samples, n_steps)
+            The target at the next step(s).
+
+        Returns
+        -------
+        self : SeasonalNaiveForecaster
+            Fitted estimator.
+        """
+        label = next_label(X)
+        X, _ = self._fit_target(X, y)
+        self.history_ = X[-(self.m + 1) :, self.target_index_].astype(np.float64)
+        self.next_label_ = label
+        return self
+
+    def predict(self, X):
+        """Forecast each row's next steps from the same phase of the last season.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``; a DataFrame continuing the training index
+            uses the training data's last season as history.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+            The forecasts.
+        """
+        check_is_fitted(self)
+        is_continuation = continues(X, self.next_label_)
+        X = validate_data(self, X, reset=False)
+        values = X[:, self.target_index_].astype(np.float64)
+        history = self.history_ if is_continuation else values[:0]
+        full = np.concatenate([history, values])
+        origin = len(history) + np.arange(len(values))
+        if self.growth == "multiplicative" and not np.all(full > 0):
+            raise ValueError(
+                f"growth='multiplicative' needs a strictly positive target; its "
+                f"minimum is {full.min()!r}. Use growth='additive' or None."
+            )
+        pred = np.empty((len(values), self.n_outputs_))
+        for step in range(1, self.n_outputs_ + 1):
+            seasons = int(np.ceil(step / self.m))
+            source = origin + step - self.m * seasons
+            seasonal = np.where(source >= 0, full[np.maximum(source, 0)], full[origin])
+            if self.growth is not None:
+                before = origin - self.m
+                known = before >= 0
+                past = full[np.maximum(before, 0)]
+                if self.growth == "additive":
+                    change = np.where(known, full[origin] - past, 0.0)
+                    seasonal = seasonal + seasons * change
+                else:
+                    ratio = np.where(known, full[origin] / past, 1.0)
+                    seasonal = seasonal * ratio**seasons
+            pred[:, step - 1] = seasonal
+        return self._shape_output(pred)

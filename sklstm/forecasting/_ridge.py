@@ -1,0 +1,181 @@
+"""The protocol's linear baseline: RidgeCV on standardized lags of the target."""
+
+from numbers import Integral
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import RidgeCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._compat import Interval, _fit_context, validate_data
+from ._history import continues, next_label, resolve_target
+
+__all__ = ["RidgeLagForecaster"]
+
+# The RidgeCV grid of ACCURACY-PROTOCOL.md's baselines: 10 ** (-3, -2.5, ..., 3).
+_PROTOCOL_ALPHAS = np.logspace(-3, 3, 13)
+
+
+def _lag_matrix(values, n_lags):
+    """Rows of lags 0 .. n_lags-1 of every column, one row per complete window.
+
+    ``values`` has shape (n, n_columns); the result has shape
+    (n - n_lags + 1, n_columns * n_lags), ordered column by column, lag 0 first.
+    """
+    windows = sliding_window_view(values, n_lags, axis=0)  # (rows, n_columns, n_lags)
+    return windows[:, :, ::-1].reshape(len(windows), -1)
+
+
+class RidgeLagForecaster(RegressorMixin, BaseEstimator):
+    """RidgeCV on standardized lags of the target: the protocol's linear baseline.
+
+    Row t of ``X`` (everything known at t) is turned into the target's values at
+    t, t-1, ..., t-n_lags+1 (with ``exog=True``, the same lags of every other
+    column too), standardized, and fed to one direct multi-output
+    :class:`~sklearn.linear_model.RidgeCV`. Relative to the first forecast step
+    these are "lags 1..k" of ACCURACY-PROTOCOL.md.
+
+    ``fit`` uses only the rows with a complete window (the first ``n_lags - 1`` rows
+    have too little history and are skipped). ``fit`` keeps the last
+    ``n_lags - 1`` rows; when ``predict`` gets a DataFrame whose index continues
+    the training one (e.g. ``X_test`` from :func:`train_test_split_series`), they
+    are the history of its first rows. Otherwise the first row of the given ``X``
+    is repeated backwards to fill the missing history.
+
+    Parameters
+    ----------
+    n_lags : int, default=12
+        Number of lags k of each lagged column (24 for AirPassengers, 104 for
+        weekly CO2, 14 for daily Seattle weather in the protocol).
+    target : int or str, default=0
+        The target column of ``X``: a position, or a name when ``fit`` gets a
+        DataFrame.
+    exog : bool, default=False
+        Also use the lags of every other column of ``X``.
+    alphas : array-like of float or None, default=None
+        Regularization strengths tried by RidgeCV's efficient leave-one-out
+        cross-validation. None means the protocol's grid ``np.logspace(-3, 3, 13)``.
+
+    Attributes
+    ----------
+    estimator_ : sklearn.pipeline.Pipeline
+        The fitted ``StandardScaler`` + ``RidgeCV`` on the lag features.
+    target_index_ : int
+        Position of the target column in ``X``.
+    lag_columns_ : ndarray of shape (n_lagged_columns,)
+        Positions of the lagged columns of ``X``, the target first.
+    history_ : ndarray of shape (n_lags - 1, n_lagged_columns)
+        The last rows of the lagged columns in ``fit``.
+    next_label_ : object or None
+        The index label that continues the training ``X`` (None for NumPy input or
+        an index whose step is unknown).
+    n_features_in_ : int
+        Number of columns of ``X`` in ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names of ``X`` in ``fit``, when it is a DataFrame with string names.
+
+    See Also
+    --------
+    NaiveForecaster, SeasonalNaiveForecaster : The other protocol baselines.
+
+    Notes
+    -----
+    ``fit`` needs at least ``n_lags + 1`` rows. Predictions have the shape of ``y``
+    in ``fit``. NaN in ``X`` is rejected.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import RidgeLagForecaster, evaluate_forecaster
+    >>> scores = evaluate_forecaster(
+    ...     RidgeLagForecaster(n_lags=24, target="passengers"),
+    ...     load_airpassengers(), target="passengers", horizon=1, n_test=36, m=12)
+    >>> round(scores["MAE"], 1), round(scores["MASE"], 3)
+    (14.5, 0.475)
+    """
+
+    _parameter_constraints: dict = {
+        "n_lags": [Interval(Integral, 1, None, closed="left")],
+        "target": [Interval(Integral, 0, None, closed="left"), str],
+        "exog": ["boolean"],
+        "alphas": ["array-like", None],
+    }
+
+    def __init__(self, *, n_lags=12, target=0, exog=False, alphas=None):
+        self.n_lags = n_lags
+        self.target = target
+        self.exog = exog
+        self.alphas = alphas
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fit RidgeCV on the lag windows of the rows that have a complete one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Everything known at each time, the target's current value included.
+        y : array-like of shape (n_samples,) or (n_samples, n_steps)
+            The target at the next step(s).
+
+        Returns
+        -------
+        self : RidgeLagForecaster
+            Fitted estimator.
+        """
+        label = next_label(X)
+        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        n_samples = X.shape[0]
+        if n_samples < self.n_lags + 1:
+            raise ValueError(
+                f"n_samples = {n_samples} is too few for n_lags={self.n_lags}: fit "
+                f"needs at least n_lags + 1 = {self.n_lags + 1} rows."
+            )
+        self.target_index_ = resolve_target(self, self.target)
+        others = [i for i in range(X.shape[1]) if i != self.target_index_]
+        self.lag_columns_ = np.array(
+            [self.target_index_, *(others if self.exog else [])]
+        )
+        values = X[:, self.lag_columns_].astype(np.float64)
+        alphas = _PROTOCOL_ALPHAS if self.alphas is None else self.alphas
+        self.estimator_ = make_pipeline(StandardScaler(), RidgeCV(alphas=alphas))
+        self.estimator_.fit(_lag_matrix(values, self.n_lags), y[self.n_lags - 1 :])
+        self.history_ = values[len(values) - (self.n_lags - 1) :]
+        self.next_label_ = label
+        return self
+
+    def predict(self, X):
+        """Forecast from the lag window ending at each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``; a DataFrame continuing the training index
+            uses the training data's last rows as history.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_steps)
+            The forecasts.
+        """
+        check_is_fitted(self)
+        is_continuation = continues(X, self.next_label_)
+        X = validate_data(self, X, reset=False)
+        values = X[:, self.lag_columns_].astype(np.float64)
+        if is_continuation:
+            values = np.concatenate([self.history_, values])
+        missing = self.n_lags - 1 - (len(values) - X.shape[0])
+        if missing > 0:
+            values = np.concatenate([np.repeat(values[:1], missing, axis=0), values])
+        return self.estimator_.predict(_lag_matrix(values, self.n_lags))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # one column of y per step ahead
+        # it sees only the lags of one column (by default), so it scores poorly on
+        # the random regression problems of scikit-learn's estimator checks
+        tags.regressor_tags.poor_score = True
+        return tags

@@ -1,0 +1,233 @@
+"""Frame a time-indexed series as a supervised problem; split it per the protocol."""
+
+from numbers import Integral, Real
+
+import pandas as pd
+
+__all__ = ["make_supervised", "train_test_split_series"]
+
+
+def _check_frame(frame, target):
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "frame must be a pandas DataFrame (or Series) in time order; "
+            f"got {type(frame).__name__}."
+        )
+    if target not in frame.columns:
+        raise ValueError(
+            f"target={target!r} is not a column of frame; "
+            f"allowed: {list(frame.columns)}."
+        )
+    return frame
+
+
+def _check_horizon(horizon, n):
+    if isinstance(horizon, bool) or not isinstance(horizon, Integral) or horizon < 1:
+        raise ValueError(f"horizon={horizon!r} must be an integer >= 1.")
+    if horizon >= n:
+        raise ValueError(
+            f"horizon={horizon} must be smaller than the number of rows of frame "
+            f"({n}): at least one row needs a known future."
+        )
+    return int(horizon)
+
+
+def make_supervised(frame, target, horizon=1):
+    """Frame a time series as a supervised problem: X row t predicts the next steps.
+
+    Row t of ``X`` is everything known at time t: every column of ``frame`` at t,
+    the target's current value included. Row t of ``y`` is the target at
+    t+1, ..., t+horizon. The last ``horizon`` rows, whose future is unknown, are
+    dropped; no other row is dropped, so the causal transformers of a pipeline can
+    compute their features from ``X`` alone.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series of shape (n_samples, n_columns)
+        The series in time order, ideally indexed by a DatetimeIndex with ``freq``
+        set (as returned by :mod:`sklstm.datasets`). A Series is used as a one-column
+        frame.
+    target : str
+        Name of the column to forecast.
+    horizon : int, default=1
+        Number of steps ahead, ``1 <= horizon < len(frame)``.
+
+    Returns
+    -------
+    X : pandas.DataFrame of shape (n_samples - horizon, n_columns)
+        ``frame`` without its last ``horizon`` rows (same columns, same index).
+    y : pandas.Series or pandas.DataFrame of shape (n_samples - horizon,) or \
+(n_samples - horizon, horizon)
+        The target ``horizon`` steps ahead, with the index of ``X``: row t holds the
+        values at t+1 .. t+horizon. A Series named ``f"{target}_h1"`` when
+        ``horizon == 1`` (what single-output regressors expect), otherwise a
+        DataFrame with columns ``f"{target}_h1"`` .. ``f"{target}_h{horizon}"``
+        (multi-output regressors accept it).
+
+    Raises
+    ------
+    ValueError
+        If ``target`` is not a column, or ``horizon`` is not an integer in
+        ``[1, len(frame))``.
+
+    See Also
+    --------
+    train_test_split_series : The same framing, split as the accuracy protocol says.
+
+    Notes
+    -----
+    Missing target values stay missing in ``y``: impute the series first (the
+    accuracy protocol interpolates CO2 linearly), since scikit-learn regressors
+    reject NaN targets.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import make_supervised
+    >>> frame = pd.DataFrame(
+    ...     {"sales": [1.0, 2.0, 3.0, 4.0, 5.0]},
+    ...     index=pd.date_range("2024-01-01", periods=5, freq="D"),
+    ... )
+    >>> X, y = make_supervised(frame, "sales", horizon=2)
+    >>> X
+                sales
+    2024-01-01    1.0
+    2024-01-02    2.0
+    2024-01-03    3.0
+    >>> y
+                sales_h1  sales_h2
+    2024-01-01       2.0       3.0
+    2024-01-02       3.0       4.0
+    2024-01-03       4.0       5.0
+    """
+    frame = _check_frame(frame, target)
+    n = len(frame)
+    horizon = _check_horizon(horizon, n)
+    X = frame.iloc[: n - horizon].copy()
+    series = frame[target]
+    columns = {
+        f"{target}_h{step}": series.shift(-step).iloc[: n - horizon]
+        for step in range(1, horizon + 1)
+    }
+    y = pd.DataFrame(columns, index=X.index)
+    if horizon == 1:
+        y = y.iloc[:, 0]
+    return X, y
+
+
+def _resolve_n_test(n_test, n):
+    if isinstance(n_test, bool):
+        pass
+    elif isinstance(n_test, Integral):
+        if 1 <= n_test < n:
+            return int(n_test)
+    elif isinstance(n_test, Real) and 0 < n_test < 1:
+        value = round(n_test * n)
+        if 1 <= value < n:
+            return value
+    raise ValueError(
+        f"n_test={n_test!r} must be an integer in [1, {n - 1}] (a number of points) "
+        f"or a float in (0, 1) (a fraction of the {n} points)."
+    )
+
+
+def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
+    """Split a series into the train and test rows of the accuracy protocol.
+
+    The first ``n_train = len(frame) - n_test`` points are the train part, the rest
+    the test part. ``X`` and ``y`` are framed as in :func:`make_supervised` (row t:
+    everything known at t; targets t+1 .. t+horizon).
+
+    - Train rows are ``0 .. n_train - 1 - horizon``: exactly the rows whose whole
+      target window lies in the train part, so fitting on them uses no test value.
+    - Test rows are the ``n_test`` rows that follow, ``n_train - horizon ..
+      n - 1 - horizon``. ``X_test``'s first label comes right after ``X_train``'s
+      last one, so estimators that keep the end of the training data (lags, windows,
+      seasonal naive) see the real, gap-free history.
+    - The protocol's forecast origins o = n_train .. n - horizon (forecast
+      y[o] .. y[o + horizon - 1] from history up to o - 1) are the *last*
+      ``n_test - horizon + 1`` test rows. The first ``horizon - 1`` test rows are
+      *bridge* rows: their X holds only train-part data, but their target windows
+      straddle the split, so the protocol does not score them. With
+      ``horizon=1`` there is none. Score ``y_test.iloc[horizon - 1:]`` against
+      ``y_pred[horizon - 1:]``, or use :func:`evaluate_forecaster`, which does.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pandas.Series
+        The series in time order, every column known at its row's time. Impute
+        missing target values first.
+    target : str
+        Name of the column to forecast.
+    horizon : int, default=1
+        Number of steps ahead; 1 for rolling-origin one-step forecasts, 12 for the
+        protocol's every-origin twelve-step forecasts.
+    n_test : int or float, default=0.2
+        Size of the test part: a number of points, or a fraction of ``len(frame)``
+        rounded to the nearest integer (0.2 of 2284 is 457). AirPassengers uses 36.
+
+    Returns
+    -------
+    X_train : pandas.DataFrame of shape (n_train - horizon, n_columns)
+    X_test : pandas.DataFrame of shape (n_test, n_columns)
+    y_train : pandas.Series or pandas.DataFrame of shape (n_train - horizon,) or \
+(n_train - horizon, horizon)
+    y_test : pandas.Series or pandas.DataFrame of shape (n_test,) or \
+(n_test, horizon)
+
+    Raises
+    ------
+    ValueError
+        For a bad ``target``, ``horizon`` or ``n_test``, if ``horizon > n_test`` (no
+        origin to score) or if no training row would be left.
+
+    See Also
+    --------
+    make_supervised : The framing without the split.
+    evaluate_forecaster : Split, fit, predict and score in one call.
+
+    Notes
+    -----
+    Why not start ``X_test`` at the first scored origin? With ``horizon > 1`` the
+    ``horizon - 1`` rows between the last training row and the first origin would
+    then be in neither ``X_train`` nor ``X_test``: a lag or window transformer
+    fitted on ``X_train`` could not tell the gap and would compute the first test
+    rows' features from the wrong history. Putting those rows in ``X_train``
+    instead would fit on target values from the test part. Bridge rows avoid both:
+    nothing after ``n_train - 1`` is ever used for fitting, and ``X_test`` continues
+    ``X_train``.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import train_test_split_series
+    >>> frame = load_airpassengers()
+    >>> X_train, X_test, y_train, y_test = train_test_split_series(
+    ...     frame, "passengers", horizon=12, n_test=36)
+    >>> X_train.shape, X_test.shape, y_train.shape, y_test.shape
+    ((96, 1), (36, 1), (96, 12), (36, 12))
+    >>> str(X_train.index[-1].date()), str(X_test.index[0].date())
+    ('1956-12-01', '1957-01-01')
+    >>> y_test.index[11] == frame.index[107]  # first origin: forecast 1958-01 on
+    True
+    """
+    frame = _check_frame(frame, target)
+    n = len(frame)
+    horizon = _check_horizon(horizon, n)
+    n_test = _resolve_n_test(n_test, n)
+    n_train = n - n_test
+    if horizon > n_test:
+        raise ValueError(
+            f"horizon={horizon} must be <= n_test={n_test}: the test part must hold "
+            "at least one whole forecast window."
+        )
+    if n_train - horizon < 1:
+        raise ValueError(
+            f"n_test={n_test} and horizon={horizon} leave no training row in a frame "
+            f"of {n} rows; allowed: n_test + horizon < {n}."
+        )
+    X, y = make_supervised(frame, target, horizon)
+    cut = n_train - horizon
+    return X.iloc[:cut], X.iloc[cut:], y.iloc[:cut], y.iloc[cut:]
