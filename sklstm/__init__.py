@@ -6,6 +6,16 @@ estimators (:class:`sklstm.LSTMRegressor`) are loaded on first access.
 
 import importlib
 
+from sklstm.compose import ResidualRegressor
+from sklstm.preprocessing import (
+    DiffFeatures,
+    LagFeatures,
+    OutlierClipper,
+    RollingFeatures,
+    TimeSeriesImputer,
+    Windower,
+)
+
 __version__ = "0.1.0.dev0"
 
 # name -> submodule that defines it; loaded on first attribute access so that
@@ -13,9 +23,27 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "LSTMRegressor": "sklstm.models",
 }
-_SUBMODULES = ["models", "preprocessing", "utils"]
+_SUBMODULES = [
+    "compose",
+    "datasets",
+    "diagnose",
+    "forecasting",
+    "models",
+    "preprocessing",
+    "utils",
+]
 
-__all__ = ["LSTMRegressor", "__version__"]
+__all__ = [
+    "DiffFeatures",
+    "LSTMRegressor",
+    "LagFeatures",
+    "OutlierClipper",
+    "ResidualRegressor",
+    "RollingFeatures",
+    "TimeSeriesImputer",
+    "Windower",
+    "__version__",
+]
 
 
 def __getattr__(name):

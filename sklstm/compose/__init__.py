@@ -1,0 +1,5 @@
+"""Meta-estimators that compose sklstm components (no TensorFlow import)."""
+
+from sklstm.compose._residual import ResidualRegressor
+
+__all__ = ["ResidualRegressor"]
