@@ -1,0 +1,354 @@
+"""The ``sklstm`` command line: ``sklstm SUBCOMMAND ...``.
+
+Subcommands live in a small registry so that each is one function pair, added
+with :func:`add_subcommand`::
+
+    def _add_demo_arguments(parser):
+        parser.add_argument("--epochs", type=int, default=20)
+
+    def _run_demo(args):
+        ...
+        return 0
+
+    add_subcommand("demo", help="...", add_arguments=_add_demo_arguments,
+                   run=_run_demo)
+
+``run`` returns the exit code; raising :class:`CommandError` prints its message
+on stderr and exits with status 1. Importing this module does not import
+TensorFlow; a subcommand that needs it imports it inside ``run``.
+"""
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+
+__all__ = ["CommandError", "add_subcommand", "build_parser", "main", "read_series_csv"]
+
+
+class CommandError(Exception):
+    """A user-facing error: printed as ``sklstm NAME: error: MESSAGE``, exit 1.
+
+    Examples
+    --------
+    >>> from sklstm.cli import CommandError
+    >>> str(CommandError("column 'x' not found"))
+    "column 'x' not found"
+    """
+
+
+@dataclass(frozen=True)
+class _Subcommand:
+    help: str
+    add_arguments: object
+    run: object
+
+
+_SUBCOMMANDS: dict = {}
+
+
+def add_subcommand(name, *, help, add_arguments, run):
+    """Register a subcommand of the ``sklstm`` command.
+
+    Parameters
+    ----------
+    name : str
+        The subcommand, e.g. ``"diagnose"``.
+    help : str
+        One line shown by ``sklstm --help``.
+    add_arguments : callable
+        ``add_arguments(parser)`` adds the subcommand's arguments to its
+        ``argparse.ArgumentParser``.
+    run : callable
+        ``run(args) -> int`` carries it out and returns the exit code; it may
+        raise :class:`CommandError` for a clear message and exit code 1.
+
+    Returns
+    -------
+    run : callable
+        ``run``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is registered already or is not a non-empty string.
+
+    Examples
+    --------
+    >>> from sklstm.cli import add_subcommand, main
+    >>> def _add(parser):
+    ...     parser.add_argument("who")
+    >>> def _run(args):
+    ...     print(f"hello {args.who}")
+    ...     return 0
+    >>> _ = add_subcommand("hello-doc", help="Say hello.", add_arguments=_add,
+    ...                    run=_run)
+    >>> main(["hello-doc", "world"])
+    hello world
+    0
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name={name!r} is invalid: it must be a non-empty string.")
+    if name in _SUBCOMMANDS:
+        raise ValueError(f"name={name!r} is invalid: that subcommand exists already.")
+    _SUBCOMMANDS[name] = _Subcommand(help, add_arguments, run)
+    return run
+
+
+def build_parser():
+    """The ``sklstm`` argument parser with every registered subcommand.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        Parses ``[SUBCOMMAND, ARGS...]``; the chosen subcommand's name is in
+        ``args.command``.
+
+    Examples
+    --------
+    >>> from sklstm.cli import build_parser
+    >>> args = build_parser().parse_args(["diagnose", "data.csv", "--target", "y"])
+    >>> args.command, args.file, args.target, args.window
+    ('diagnose', 'data.csv', 'y', None)
+    """
+    from sklstm import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sklstm",
+        description="Accurate LSTM forecasting as scikit-learn components.",
+    )
+    parser.add_argument("--version", action="version", version=f"sklstm {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in _SUBCOMMANDS.items():
+        child = sub.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(child)
+    return parser
+
+
+def main(argv=None):
+    """Run the ``sklstm`` command line (the ``sklstm`` console script).
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments after the program name; None reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    status : int
+        The exit code: 0 on success, 1 for an error the command reports
+        (unreadable file, unknown column), 2 for a usage error.
+
+    Examples
+    --------
+    >>> from sklstm.cli import main
+    >>> main(["diagnose", "no-such-file.csv", "--target", "y"])
+    1
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(_SUBCOMMANDS[args.command].run(args) or 0)
+    except CommandError as exc:
+        print(f"sklstm {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader closed the pipe (``sklstm diagnose ... | head``): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+# --------------------------------------------------------------------------- #
+# sklstm diagnose FILE.csv --target COLUMN [--window N]
+# --------------------------------------------------------------------------- #
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an int >= 1")
+    return value
+
+
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number in [0, 1)")
+    return value
+
+
+def _add_diagnose_arguments(parser):
+    parser.add_argument(
+        "file", metavar="FILE.csv", help="CSV file, one row per time step"
+    )
+    parser.add_argument(
+        "--target", required=True, metavar="COLUMN", help="the column to forecast"
+    )
+    parser.add_argument(
+        "--window",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="planned window length (timesteps per sample)",
+    )
+    parser.add_argument(
+        "--validation-fraction",
+        type=_fraction,
+        default=0.1,
+        metavar="F",
+        help="last fraction held out for early stopping (default 0.1)",
+    )
+
+
+def _datetime_column(frame):
+    """The first non-numeric column whose every value parses as a date, or None."""
+    import warnings
+
+    import pandas as pd
+
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            return col
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        values = s.dropna()
+        if values.empty:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
+        if parsed.notna().all():
+            return col
+    return None
+
+
+def read_series_csv(path):
+    """Read a CSV of one row per time step; a date column becomes the index.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The columns, indexed by the first column whose values all parse as
+        dates (sorted by it), else by row number.
+
+    Raises
+    ------
+    CommandError
+        If the file cannot be read or parsed, or holds no row.
+
+    Examples
+    --------
+    >>> import io
+    >>> from sklstm.cli import read_series_csv
+    >>> text = "day,load\\n2024-01-02,5\\n2024-01-01,4\\n"
+    >>> frame = read_series_csv(io.StringIO(text))
+    >>> frame.index.name, frame["load"].tolist()
+    ('day', [4, 5])
+    """
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(path)
+    except (
+        OSError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as exc:
+        raise CommandError(f"cannot read {str(path)!r} as CSV: {exc}") from None
+    if frame.empty:
+        raise CommandError(f"{str(path)!r} holds no data row.")
+    date = _datetime_column(frame)
+    if date is not None:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            index = pd.to_datetime(frame[date], format="mixed")
+        frame = frame.drop(columns=date).set_index(pd.DatetimeIndex(index, name=date))
+        frame = frame.sort_index(kind="stable")
+    return frame
+
+
+def _run_diagnose(args):
+    from sklstm.diagnose import diagnose_data
+
+    frame = read_series_csv(args.file)
+    columns = [str(c) for c in frame.columns]
+    if args.target not in columns:
+        raise CommandError(
+            f"--target {args.target!r} is not a column of {args.file!r}; its columns "
+            f"are: {', '.join(columns) or '(none)'}."
+        )
+    frame.columns = columns
+    y = frame[args.target]
+    if not _is_numeric(y):
+        raise CommandError(
+            f"--target {args.target!r} is not numeric (dtype {y.dtype}); choose a "
+            f"numeric column to forecast."
+        )
+    X = frame.drop(columns=args.target)
+    try:
+        diagnosis = diagnose_data(
+            X if X.shape[1] else None,
+            y,
+            window=args.window,
+            validation_fraction=args.validation_fraction,
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    print(diagnosis.to_text())
+    return 0
+
+
+def _is_numeric(series):
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(
+        series
+    )
+
+
+def _add_demo_arguments(parser):
+    from sklstm._demo import add_arguments
+
+    add_arguments(parser)
+
+
+def _run_demo(args):
+    from sklstm._demo import run
+
+    return run(args)
+
+
+add_subcommand(
+    "demo",
+    help="Tune the sklstm recipe on a bundled series and compare it with baselines.",
+    add_arguments=_add_demo_arguments,
+    run=_run_demo,
+)
+
+add_subcommand(
+    "diagnose",
+    help="Print the data diagnosis of a CSV time series for LSTM forecasting.",
+    add_arguments=_add_diagnose_arguments,
+    run=_run_diagnose,
+)
+
+
+if __name__ == "__main__":  # python -m sklstm.cli
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Data and training diagnosis in one report."""
+
+from sklstm.diagnose._data import _diagnose_prepared, _validate_data_params
+from sklstm.diagnose._input import _prepare
+from sklstm.diagnose._report import Diagnosis
+from sklstm.diagnose._run import _is_scaler, _unwrap
+from sklstm.diagnose._training import _diagnose_run, _validate_training_params
+
+_SCALE_FINDINGS = {"feature_scale_mismatch", "unscaled_features"}
+_CLIPPERS = ("Clipper", "Winsorizer")
+
+
+def diagnose(
+    estimator,
+    X,
+    y=None,
+    *,
+    window=None,
+    validation_fraction=None,
+    scale_ratio=10.0,
+    scale_limit=10.0,
+    outlier_iqr=3.0,
+    trend_r2=0.5,
+    variance_ratio=2.0,
+    seasonal_acf=0.3,
+    min_samples=100,
+    overfit_rise=0.1,
+    underfit_ratio=1.0,
+    convergence_tol=0.01,
+    convergence_epochs=5,
+    divergence_factor=10.0,
+    min_best_epoch=2,
+):
+    """Diagnose the data and, if given, the fitted LSTM trained on it, in one report.
+
+    Runs :func:`diagnose_data` on ``(X, y)`` and :func:`diagnose_training` on
+    ``estimator``, then leaves out the data findings the estimator already
+    handles (see Notes).
+
+    Parameters
+    ----------
+    estimator : estimator, Keras object or None
+        What :func:`diagnose_training` accepts (a fitted LSTMRegressor, possibly
+        in a Pipeline, search or TransformedTargetRegressor), or None to diagnose
+        the data alone.
+    X : DataFrame, Series, array-like or None
+        The inputs, as :func:`diagnose_data` takes them (the ones ``estimator``
+        was fitted on).
+    y : Series or array-like, default=None
+        The target, aligned with X.
+    window : int or None, default=None
+        Planned window length; None takes the estimator's ``n_timesteps_in_``
+        (or X's second axis for 3-D X).
+    validation_fraction : float in [0, 1) or None, default=None
+        None takes the estimator's ``validation_fraction`` when it held out a
+        validation part (0 when it did not), else 0.1.
+    scale_ratio, scale_limit, outlier_iqr, trend_r2, variance_ratio, \
+seasonal_acf, min_samples : float or int
+        Data thresholds, as in :func:`diagnose_data`.
+    overfit_rise, underfit_ratio, convergence_tol, convergence_epochs, \
+divergence_factor, min_best_epoch : float or int
+        Training thresholds, as in :func:`diagnose_training`.
+
+    Returns
+    -------
+    diagnosis : Diagnosis
+        Data and training findings, errors first.
+
+    See Also
+    --------
+    diagnose_data : The data checks.
+    diagnose_training : The training checks.
+
+    Notes
+    -----
+    Data findings the estimator already handles are left out: ``unscaled_target``
+    (the training check reports it only if nothing scales y),
+    ``feature_scale_mismatch`` and ``unscaled_features`` when a scaler precedes
+    the model, ``missing_values`` and ``outliers`` of input columns when an
+    imputer or a clipper (``OutlierClipper``, a ``Winsorizer``) does. When the
+    data findings report unscaled inputs, ``no_scaler_in_pipeline`` is left out
+    as a repeat.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm.diagnose import diagnose
+    >>> rng = np.random.RandomState(0)
+    >>> y = np.sin(np.arange(300) * 2 * np.pi / 24) + 0.1 * rng.normal(size=300)
+    >>> d = diagnose(None, None, y, window=12)
+    >>> d.names
+    ['window_shorter_than_season']
+    >>> print(d[0].fix)
+    Windower(window=24) (one full period), or LagFeatures(lags=[24]) to give the
+    value one period back
+    """
+    _validate_data_params(
+        window,
+        0.0 if validation_fraction is None else validation_fraction,
+        scale_ratio,
+        scale_limit,
+        outlier_iqr,
+        trend_r2,
+        variance_ratio,
+        seasonal_acf,
+        min_samples,
+    )
+    _validate_training_params(
+        overfit_rise,
+        underfit_ratio,
+        convergence_tol,
+        convergence_epochs,
+        divergence_factor,
+        min_best_epoch,
+        scale_ratio,
+        scale_limit,
+    )
+    data = _prepare(X, y)
+    run = _unwrap(estimator) if estimator is not None else None
+    if window is None and data.n_timesteps is None and run is not None:
+        window = getattr(run.model, "n_timesteps_in_", None)
+    if validation_fraction is None:
+        validation_fraction = 0.1
+        if run is not None and not run.history.get("val_loss"):
+            validation_fraction = 0.0
+        elif run is not None:
+            validation_fraction = run.params.get("validation_fraction", 0.1)
+    data_diagnosis = _diagnose_prepared(
+        data,
+        window=window,
+        validation_fraction=validation_fraction,
+        scale_ratio=scale_ratio,
+        scale_limit=scale_limit,
+        outlier_iqr=outlier_iqr,
+        trend_r2=trend_r2,
+        variance_ratio=variance_ratio,
+        seasonal_acf=seasonal_acf,
+        min_samples=min_samples,
+    )
+    if run is None:
+        return data_diagnosis
+    training = _diagnose_run(
+        run,
+        X,
+        y,
+        overfit_rise=overfit_rise,
+        underfit_ratio=underfit_ratio,
+        convergence_tol=convergence_tol,
+        convergence_epochs=convergence_epochs,
+        divergence_factor=divergence_factor,
+        min_best_epoch=min_best_epoch,
+        scale_ratio=scale_ratio,
+        scale_limit=scale_limit,
+    )
+
+    step_names = [type(step).__name__ for _, step in run.steps]
+    scaled = any(_is_scaler(step) for _, step in run.steps)
+    imputed = any("Imputer" in name for name in step_names)
+    clipped = any(c in name for name in step_names for c in _CLIPPERS)
+    target = None if data.target is None else str(data.target.name)
+
+    def handled(f):
+        if f.name == "unscaled_target":
+            return True
+        if f.name in _SCALE_FINDINGS:
+            return scaled
+        if f.name == "missing_values" and f.column != target:
+            return imputed
+        if f.name == "outliers" and f.column != target:
+            return clipped
+        return False
+
+    data_findings = [f for f in data_diagnosis if not handled(f)]
+    repeat = any(f.name in _SCALE_FINDINGS for f in data_findings)
+    training_findings = [
+        f for f in training if not (repeat and f.name == "no_scaler_in_pipeline")
+    ]
+    return Diagnosis(
+        data_findings + training_findings,
+        context={**data_diagnosis.context, **training.context},
+        history=training.history,
+        kept_epoch=training.kept_epoch,
+        baselines=training.baselines,
+        series=data_diagnosis.series,
+        n_validation=data_diagnosis.n_validation,
+    )

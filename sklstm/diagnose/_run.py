@@ -1,0 +1,265 @@
+"""Reading a fitted LSTM by duck typing: unwrapping, history, trivial baselines.
+
+An "LSTM run" is any object with a ``history_`` dict (an sklstm
+``LSTMRegressor``), possibly inside a search, a Pipeline or a
+TransformedTargetRegressor, or a Keras ``Model`` / ``History`` after ``fit``.
+Nothing here imports TensorFlow or sklstm's Keras-backed models.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import NotFittedError
+
+_MSE = {"mse", "mean_squared_error", "meansquarederror"}
+_MAE = {"mae", "mean_absolute_error", "meanabsoluteerror"}
+_SCALER_NAMES = {"QuantileTransformer", "PowerTransformer", "Normalizer"}
+
+
+@dataclass
+class _Run:
+    """A fitted LSTM and what surrounds it, read by duck typing."""
+
+    model: object  # the innermost estimator, or a keras Model
+    path: list  # how it was reached, e.g. ["GridSearchCV", "Pipeline", "LSTMRegressor"]
+    history: dict
+    kept_epoch: int
+    max_epochs: int | None
+    early_stopping: bool
+    params: dict  # LSTMRegressor parameters, {} for a raw Keras model
+    cells: list  # (layer name, config) of every LSTM layer of a raw Keras model
+    loss: str | None  # "mse", "mae" or None (another loss)
+    steps: list = field(default_factory=list)  # (name, transformer) before the model
+    target_transforms: list = field(default_factory=list)  # fitted y transformers
+    scales_target: str | None = None  # what scales y, if anything
+
+
+# --------------------------------------------------------------------------- #
+# Unwrapping
+# --------------------------------------------------------------------------- #
+def _flatten_steps(steps):
+    """(name, transformer) pairs, descending into Pipeline, ColumnTransformer,
+    FeatureUnion; 'drop' and 'passthrough' are skipped."""
+    out = []
+    for item in steps:
+        name, step = item[0], item[1]
+        if step is None or isinstance(step, str):
+            continue
+        out.append((name, step))
+        inner = (
+            getattr(step, "steps", None)
+            or getattr(step, "transformers_", None)
+            or getattr(step, "transformers", None)
+            or getattr(step, "transformer_list", None)
+        )
+        if isinstance(inner, list):
+            out += _flatten_steps(inner)
+    return out
+
+
+def _loss_name(loss):
+    if loss is None:
+        return None
+    name = (
+        loss
+        if isinstance(loss, str)
+        else getattr(loss, "__name__", None) or type(loss).__name__
+    )
+    name = name.lower()
+    if name in _MSE:
+        return "mse"
+    if name in _MAE:
+        return "mae"
+    return None
+
+
+def _keras_cells(model):
+    """(layer name, config) for every LSTM layer of a Keras model (duck typed)."""
+    cells = []
+    for layer in getattr(model, "layers", []) or []:
+        inner = getattr(layer, "forward_layer", None) or layer  # Bidirectional
+        if type(inner).__name__ == "LSTM" and hasattr(inner, "get_config"):
+            cells.append((getattr(layer, "name", "lstm"), inner.get_config()))
+    return cells
+
+
+def _from_keras(obj, path):
+    """A Keras Model after fit (``model.history``) or a Keras History object."""
+    if hasattr(getattr(obj, "history", None), "history"):
+        model, record = obj, obj.history
+    else:
+        model, record = getattr(obj, "model", None), obj
+    history = {k: [float(v) for v in vals] for k, vals in dict(record.history).items()}
+    if not history.get("loss"):
+        raise NotFittedError(
+            f"{type(obj).__name__} has no training history: call fit first."
+        )
+    params = getattr(record, "params", None) or {}
+    n_epochs = len(history["loss"])
+    max_epochs = params.get("epochs")
+    val = history.get("val_loss")
+    stopped = bool(val) and max_epochs is not None and n_epochs < max_epochs
+    kept = int(np.nanargmin(val)) + 1 if stopped else n_epochs
+    return _Run(
+        model=model,
+        path=path + [type(model).__name__ if model is not None else "History"],
+        history=history,
+        kept_epoch=kept,
+        max_epochs=max_epochs,
+        early_stopping=stopped,
+        params={},
+        cells=_keras_cells(model),
+        loss=_loss_name(getattr(model, "loss", None)),
+    )
+
+
+def _unwrap(estimator):
+    path, steps, target_transforms = [], [], []
+    obj = estimator
+    while True:
+        name = type(obj).__name__
+        if hasattr(obj, "best_estimator_"):
+            path.append(name)
+            obj = obj.best_estimator_
+        elif hasattr(obj, "cv_results_"):
+            raise ValueError(
+                f"{name} has no best_estimator_ (it was fitted with refit=False): "
+                f"diagnose the refitted best model, or fit the search with refit=True."
+            )
+        elif isinstance(getattr(obj, "steps", None), list) and obj.steps:
+            path.append(name)
+            steps += _flatten_steps(obj.steps[:-1])
+            obj = obj.steps[-1][1]
+        elif hasattr(obj, "regressor_"):
+            path.append(name)
+            transformer = getattr(obj, "transformer_", None)
+            if (
+                getattr(obj, "transformer", None) is not None
+                or getattr(obj, "func", None) is not None
+            ):
+                target_transforms.append(transformer)
+            obj = obj.regressor_
+        else:
+            break
+    if not hasattr(obj, "history_"):
+        if hasattr(getattr(obj, "history", None), "history") or (
+            isinstance(getattr(obj, "history", None), dict) and hasattr(obj, "params")
+        ):
+            run = _from_keras(obj, path)
+            run.steps, run.target_transforms = steps, target_transforms
+            return run
+        if type(obj).__name__ == "LSTMRegressor" or any(
+            hasattr(obj, a) for a in ("estimator", "regressor", "param_grid")
+        ):
+            raise NotFittedError(
+                f"This {type(obj).__name__} is not fitted: diagnose_training needs "
+                f"a fitted model with a training history (call fit first, or use "
+                f"diagnose_data for the data alone)."
+            )
+        raise ValueError(
+            f"estimator={type(obj).__name__}(...) has no Keras training history: "
+            f"diagnose_training reads a fitted sklstm.LSTMRegressor (history_), "
+            f"possibly inside a Pipeline, a search or a TransformedTargetRegressor, "
+            f"or a Keras Model / History after fit."
+        )
+    history = {k: [float(v) for v in vals] for k, vals in dict(obj.history_).items()}
+    params = obj.get_params(deep=False) if hasattr(obj, "get_params") else {}
+    n_epochs = len(history.get("loss", []))
+    kept = int(getattr(obj, "best_epoch_", n_epochs) or n_epochs)
+    early = bool(params.get("early_stopping", "val_loss" in history)) and bool(
+        history.get("val_loss")
+    )
+    run = _Run(
+        model=obj,
+        path=path + [type(obj).__name__],
+        history=history,
+        kept_epoch=kept,
+        max_epochs=params.get("epochs"),
+        early_stopping=early,
+        params=params,
+        cells=[],
+        loss=_loss_name(params.get("loss", "mse")),
+        steps=steps,
+        target_transforms=target_transforms,
+    )
+    encoder = getattr(obj, "target_encoder_", None)
+    if params.get("scale_target") and encoder is not None:
+        run.scales_target = f"{type(obj).__name__}(scale_target=True)"
+    elif target_transforms:
+        run.scales_target = (
+            f"TransformedTargetRegressor({type(target_transforms[0]).__name__})"
+        )
+    return run
+
+
+# --------------------------------------------------------------------------- #
+# Training units and trivial baselines
+# --------------------------------------------------------------------------- #
+def _training_units(run, y):
+    """y as the network saw it in training: through the target transformers and
+    the regressor's own standardization."""
+    y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    for transformer in run.target_transforms:
+        y2 = np.asarray(transformer.transform(y2), dtype=np.float64).reshape(
+            len(y2), -1
+        )
+    encoder = getattr(run.model, "target_encoder_", None)
+    if run.params.get("scale_target") and hasattr(encoder, "mean_"):
+        mean = np.asarray(encoder.mean_, dtype=np.float64)
+        scale = np.asarray(encoder.scale_, dtype=np.float64)
+        if mean.size in (1, y2.shape[1]):
+            y2 = (y2 - mean) / scale
+    return y2
+
+
+def _baselines(run, y, n_val):
+    """Loss of the better trivial forecast (repeat the last value / the training
+    mean) on the training part and on the validation part, in training units."""
+    if run.loss is None:
+        return {}, {}
+    if y is None:
+        if run.scales_target and run.loss == "mse" and not run.target_transforms:
+            # a standardized target: the mean forecast scores about 1
+            return {"train": 1.0}, {"train": "mean"}
+        return {}, {}
+    y2 = _training_units(run, y)
+    n = len(y2)
+    n_train = n - n_val
+    if n_train < 2:
+        return {}, {}
+
+    def err(e):
+        e = e[np.isfinite(e)]
+        if not e.size:
+            return np.nan
+        return float(np.mean(e**2) if run.loss == "mse" else np.mean(np.abs(e)))
+
+    naive = y2[1:] - y2[:-1, :1]  # row i forecast by the last known value
+    with np.errstate(all="ignore"):
+        center = (np.nanmean if run.loss == "mse" else np.nanmedian)(
+            y2[:n_train], axis=0
+        )
+    values, kinds = {}, {}
+    parts = {"train": (naive[: n_train - 1], y2[:n_train] - center)}
+    if n_val:
+        parts["validation"] = (naive[n_train - 1 :], y2[n_train:] - center)
+    for part, (e_naive, e_mean) in parts.items():
+        a, b = err(e_naive), err(e_mean)
+        if np.isnan(a) and np.isnan(b):
+            continue
+        if np.isnan(b) or a <= b:
+            values[part], kinds[part] = a, "naive"
+        else:
+            values[part], kinds[part] = b, "mean"
+    return values, kinds
+
+
+_KIND_TEXT = {
+    "naive": "naive forecast (repeat the last value)",
+    "mean": "mean forecast (predict the training mean)",
+}
+
+
+def _is_scaler(step):
+    name = type(step).__name__
+    return name.endswith("Scaler") or name in _SCALER_NAMES

@@ -1,0 +1,168 @@
+"""The ``sklstm`` command line and its ``diagnose`` subcommand."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sklstm
+from sklstm import cli
+
+
+@pytest.fixture
+def series_csv(tmp_path):
+    rng = np.random.default_rng(0)
+    n = 240
+    t = np.arange(n)
+    frame = pd.DataFrame(
+        {
+            "date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime(
+                "%Y-%m-%d"
+            ),
+            "load": 500 + 2 * t + 50 * np.sin(2 * np.pi * t / 12) + rng.normal(size=n),
+            "temp": rng.normal(size=n),
+            "kind": ["a", "b"] * (n // 2),
+        }
+    )
+    frame.loc[5, "temp"] = np.nan
+    frame = frame.iloc[::-1]  # out of order on purpose: the date index sorts it
+    path = tmp_path / "series.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_diagnose_prints_the_data_report(series_csv, capsys):
+    status = cli.main(
+        ["diagnose", str(series_csv), "--target", "load", "--window", "6"]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert out.splitlines()[0].startswith("sklstm diagnosis: 1 error, ")
+    assert "target 'load', 2000-01-01 .. 2019-12-01" in out  # the date became the index
+    assert "settings: window=6, validation_fraction=0.1" in out
+    for name in (
+        "[error] missing_values (temp)",
+        "[warning] unscaled_target (load)",
+        "[warning] trend (load)",
+        "[warning] window_shorter_than_season (load)",
+        "[info] non_numeric_column (kind)",
+    ):
+        assert name in out
+    assert "has 1 missing value (0.4%), at 2000-06-01" in out  # located by date
+
+
+def test_diagnose_without_window_and_univariate(tmp_path, capsys):
+    path = tmp_path / "uni.csv"
+    pd.DataFrame({"y": np.random.default_rng(1).normal(size=300)}).to_csv(
+        path, index=False
+    )
+    assert cli.main(["diagnose", str(path), "--target", "y"]) == 0
+    out = capsys.readouterr().out
+    assert "data: 300 rows, target 'y'" in out and "No problems found." in out
+
+
+def test_missing_column_is_a_clear_error(series_csv, capsys):
+    status = cli.main(["diagnose", str(series_csv), "--target", "nope"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "sklstm diagnose: error: --target 'nope' is not a column" in err
+    assert "its columns are: load, temp, kind" in err
+
+
+def test_non_numeric_target_is_a_clear_error(series_csv, capsys):
+    assert cli.main(["diagnose", str(series_csv), "--target", "kind"]) == 1
+    assert "--target 'kind' is not numeric" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content", [None, b"", b"\xff\xfe\x00\x81garbage\x00\xff"])
+def test_unreadable_file_is_a_clear_error(tmp_path, capsys, content):
+    path = tmp_path / "bad.csv"
+    if content is not None:
+        path.write_bytes(content)
+    status = cli.main(["diagnose", str(path), "--target", "y"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("sklstm diagnose: error: ")
+    assert "bad.csv" in err
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (["--window", "0"], "argument --window: '0' is not an int >= 1"),
+        (["--window", "x"], "argument --window: 'x' is not an int >= 1"),
+        (["--validation-fraction", "1.5"], "'1.5' is not a number in [0, 1)"),
+        ([], "the following arguments are required: --target"),
+    ],
+)
+def test_usage_errors_exit_2(series_csv, capsys, args, match):
+    argv = ["diagnose", str(series_csv)] + (args or [])
+    if args:
+        argv += ["--target", "load"]
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    assert match in capsys.readouterr().err
+
+
+def test_no_subcommand_prints_help_and_exits_2(capsys):
+    assert cli.main([]) == 2
+    assert "diagnose" in capsys.readouterr().err
+
+
+def test_add_subcommand_registry(capsys, monkeypatch):
+    monkeypatch.setattr(cli, "_SUBCOMMANDS", dict(cli._SUBCOMMANDS))
+
+    def run(args):
+        if args.fail:
+            raise cli.CommandError("it failed")
+        print("ran", args.n)
+        return 0
+
+    cli.add_subcommand(
+        "demo-test",
+        help="A test command.",
+        add_arguments=lambda p: (
+            p.add_argument("--n", type=int),
+            p.add_argument("--fail", action="store_true"),
+        ),
+        run=run,
+    )
+    assert cli.main(["demo-test", "--n", "3"]) == 0
+    assert capsys.readouterr().out == "ran 3\n"
+    assert cli.main(["demo-test", "--fail"]) == 1
+    assert capsys.readouterr().err == "sklstm demo-test: error: it failed\n"
+    with pytest.raises(ValueError, match="name='diagnose' is invalid: that subcommand"):
+        cli.add_subcommand("diagnose", help="", add_arguments=print, run=print)
+    with pytest.raises(ValueError, match="name='' is invalid"):
+        cli.add_subcommand("", help="", add_arguments=print, run=print)
+
+
+def test_module_runs_as_a_program(series_csv):
+    root = Path(sklstm.__file__).resolve().parents[1]
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sklstm.cli",
+            "diagnose",
+            str(series_csv),
+            "--target",
+            "load",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "sklstm diagnosis:" in out.stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "sklstm.cli", "--version"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert version.stdout.strip() == f"sklstm {sklstm.__version__}"
