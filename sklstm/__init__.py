@@ -24,12 +24,14 @@ _LAZY = {
     "LSTMRegressor": "sklstm.models",
 }
 _SUBMODULES = [
+    "cli",
     "compose",
     "datasets",
     "diagnose",
     "forecasting",
     "models",
     "preprocessing",
+    "recipe",
     "utils",
 ]
 

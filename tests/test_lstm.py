@@ -278,10 +278,14 @@ def test_bad_input_errors(X, y, match):
 
 def test_too_few_samples_for_early_stopping(data):
     X, y = data
-    with pytest.raises(ValueError, match="validation_fraction=0.1 of n_samples=5"):
-        LSTMRegressor(**FAST).fit(X[:5], y[:5])
-    # without early stopping the same data trains
-    LSTMRegressor(**FAST, early_stopping=False).fit(X[:5], y[:5])
+    # Keras keeps floor(n * 0.9) samples for training: 1 of 1, 4 of 5
+    with pytest.raises(ValueError, match="validation_fraction=0.1 of n_samples=1 "):
+        LSTMRegressor(**FAST).fit(X[:1], y[:1])
+    with pytest.raises(ValueError, match="leaves 1 validation samples and 0 train"):
+        LSTMRegressor(**FAST, validation_fraction=0.6).fit(X[:1], y[:1])
+    LSTMRegressor(**FAST).fit(X[:5], y[:5])  # 4 + 1
+    # without early stopping a single sample trains
+    LSTMRegressor(**FAST, early_stopping=False).fit(X[:1], y[:1])
 
 
 def test_wrong_shape_at_predict(fitted, data):
@@ -372,22 +376,20 @@ def test_grid_search_with_time_series_split(data):
     )
     grid = GridSearchCV(
         pipe,
-        {
-            "lstm__n_layers": [1, 2],
-            "lstm__units": [2, 4],
-            "lstm__dropout": [0.0, 0.2],
-            "lstm__l2": [0.0, 1e-3],
-        },
+        [  # each parameter varied once: 6 candidates, 13 small fits
+            {"lstm__n_layers": [1, 2]},
+            {"lstm__units": [2, 4]},
+            {"lstm__dropout": [0.2]},
+            {"lstm__l2": [1e-3]},
+        ],
         cv=TimeSeriesSplit(2),
         error_score="raise",
     ).fit(X2, y)
-    assert len(grid.cv_results_["params"]) == 16
-    assert set(grid.best_params_) == {
-        "lstm__n_layers",
-        "lstm__units",
-        "lstm__dropout",
-        "lstm__l2",
-    }
+    searched = {key for params in grid.cv_results_["params"] for key in params}
+    assert searched == {"lstm__n_layers", "lstm__units", "lstm__dropout", "lstm__l2"}
+    assert len(grid.cv_results_["params"]) == 6
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+    assert grid.best_estimator_.predict(X2).shape == (len(X2),)
 
 
 def test_sample_weight_metadata_routing(data):

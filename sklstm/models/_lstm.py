@@ -663,7 +663,7 @@ class LSTMRegressor(KerasRegressor):
         if self.early_stopping and not warm_start:
             n_samples = X.shape[0]
             # Keras' own split: the last samples, before shuffling
-            n_val = n_samples - math.ceil(n_samples * (1 - self.validation_fraction))
+            n_val = n_samples - math.floor(n_samples * (1 - self.validation_fraction))
             if n_val < 1 or n_samples - n_val < 1:
                 raise ValueError(
                     f"early_stopping=True needs a validation set, but "
