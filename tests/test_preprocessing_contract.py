@@ -241,3 +241,14 @@ def test_pipeline_fits_predicts_and_grid_searches_the_window():
     ).fit(df, y)
     assert search.best_params_["window__window"] in (2, 5)
     assert search.predict(df).shape == (120,)
+
+
+def test_a_gap_after_the_training_data_is_not_a_continuation():
+    # TimeSeriesSplit(gap=2): the two rows in between are unknown, so the
+    # training tail is not the history of the test rows; padding is used.
+    df = _frame(INDEXES["datetime"])
+    lags = LagFeatures(lags=1).set_output(transform="pandas").fit(df.iloc[:50])
+    adjacent = lags.transform(df.iloc[50:60])
+    assert_allclose(adjacent.iloc[0, 2:], df.iloc[49].to_numpy())
+    gapped = lags.transform(df.iloc[52:60])
+    assert_allclose(gapped.iloc[0, 2:], df.iloc[52].to_numpy())  # edge padding

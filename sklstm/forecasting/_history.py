@@ -7,47 +7,10 @@ training data are real history for the first rows of the new frame.
 """
 
 import numpy as np
-import pandas as pd
-from pandas.tseries.frequencies import to_offset
+
+from sklstm.utils._time import continues, next_label
 
 __all__ = ["continues", "next_label", "resolve_target"]
-
-
-def next_label(X):
-    """Return the index label expected right after ``X``'s last row, or None.
-
-    ``None`` when ``X`` has no pandas index (NumPy input) or when the step cannot be
-    determined (fewer than two labels, irregular dates, non-numeric labels).
-    """
-    index = getattr(X, "index", None)
-    if not isinstance(index, pd.Index) or len(index) == 0:
-        return None
-    if isinstance(index, pd.PeriodIndex):
-        return index[-1] + 1
-    if isinstance(index, pd.DatetimeIndex):
-        freq = index.freq
-        if freq is None and len(index) >= 3:
-            freq = pd.infer_freq(index)
-        if freq is None:
-            return None
-        return index[-1] + to_offset(freq)
-    if isinstance(index, pd.RangeIndex):
-        return index[-1] + index.step
-    if pd.api.types.is_integer_dtype(index.dtype) and len(index) >= 2:
-        step = index[-1] - index[-2]
-        return index[-1] + step if step > 0 else None
-    return None
-
-
-def continues(X, expected):
-    """Whether ``X``'s first index label is ``expected`` (see :func:`next_label`)."""
-    index = getattr(X, "index", None)
-    if expected is None or not isinstance(index, pd.Index) or len(index) == 0:
-        return False
-    try:
-        return bool(index[0] == expected)
-    except (TypeError, ValueError):  # e.g. a Timestamp compared with a Period
-        return False
 
 
 def resolve_target(estimator, target):

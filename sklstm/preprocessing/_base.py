@@ -29,6 +29,7 @@ from sklstm.utils._compat import (
     _fit_context,
     validate_data,
 )
+from sklstm.utils._time import continues, next_label
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -210,6 +211,8 @@ class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
         X_arr, index = _validate_X(self, X, reset=True)
         _check_no_all_nan(self, X_arr)
         self.last_index_ = index[-1] if index is not None and len(index) else None
+        # the label right after the training data (None if its step is unknown)
+        self._next_index = next_label(index) if index is not None else None
         self._fit_array(X_arr)
         return X_arr
 
@@ -281,7 +284,12 @@ class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
             return bool(self.continuation)
         if index is None or not len(index) or self.last_index_ is None:
             return False
-        try:
+        expected = getattr(self, "_next_index", None)
+        if expected is not None:
+            # a regular index: only the very next label continues; a later start
+            # (a gap) would make the training tail the wrong history
+            return continues(index, expected)
+        try:  # an irregular index: any later start
             return bool(index[0] > self.last_index_)
         except (TypeError, ValueError):
             # e.g. a DatetimeIndex against an integer index, or other frequencies

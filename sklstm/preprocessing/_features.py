@@ -185,7 +185,9 @@ class LagFeatures(_FeatureMaker):
         training data, so that its first rows are lagged from the real end of
         the training data. "auto" decides from the index: a pandas
         ``DatetimeIndex``, ``PeriodIndex`` or increasing integer index whose
-        first value is after the last training index. True declares it (for
+        first label is the one right after the last training label (for an
+        irregular index: any later label; a gap means no continuation). True
+        declares it (for
         plain arrays), False never uses the training data.
         :meth:`fit_transform` never uses it.
 

@@ -38,7 +38,9 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
         training data, so that its first windows reach into the real end of the
         training data. "auto" decides from the index: a pandas
         ``DatetimeIndex``, ``PeriodIndex`` or increasing integer index whose
-        first value is after the last training index. True declares it (for
+        first label is the one right after the last training label (for an
+        irregular index: any later label; a gap means no continuation). True
+        declares it (for
         plain arrays), False never uses the training data.
         :meth:`fit_transform` never uses it.
 
