@@ -56,7 +56,7 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         Number of forecast steps (columns of ``y`` in ``fit``).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names of ``X`` in ``fit``, when it is a DataFrame with string names.
 
     See Also
@@ -117,7 +117,7 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
             The forecasts.
         """
         check_is_fitted(self)
@@ -171,7 +171,7 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
         an index whose step is unknown).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names of ``X`` in ``fit``, when it is a DataFrame with string names.
 
     See Also
@@ -239,7 +239,7 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
             The forecasts.
         """
         check_is_fitted(self)

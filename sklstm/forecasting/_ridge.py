@@ -74,7 +74,7 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         an index whose step is unknown).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Column names of ``X`` in ``fit``, when it is a DataFrame with string names.
 
     See Also

@@ -311,7 +311,7 @@ class LSTMRegressor(KerasRegressor):
         with early stopping, else the last epoch.
     n_features_in_ : int
         Number of features (the last axis of X), not timesteps.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit. Defined only when X was a DataFrame
         with string column names.
     n_timesteps_in_ : int

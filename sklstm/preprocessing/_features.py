@@ -199,7 +199,7 @@ class LagFeatures(_FeatureMaker):
     columns_ : ndarray of int
         Positions of the lagged columns.
 
-    history_ : ndarray of shape (max(lags_), n_features_in_)
+    history_ : ndarray of shape (max(``lags_``), ``n_features_in_``)
         Last training rows, used as history when ``transform`` continues the
         training data.
 
@@ -353,10 +353,10 @@ class RollingFeatures(_FeatureMaker):
     columns_ : ndarray of int
         Positions of the summarised columns.
 
-    history_ : ndarray of shape (max(windows_) - 1, n_features_in_)
+    history_ : ndarray of shape (max(``windows_``) - 1, ``n_features_in_``)
         Last training rows, used when ``transform`` continues the training data.
 
-    ewm_state_ : ndarray of shape (len(windows_), 3, len(columns_)) or None
+    ewm_state_ : ndarray of shape (len(``windows_``), 3, len(``columns_``)) or None
         Weighted sum, sum of weights and mean of "ewm" at the end of the
         training data (None without "ewm").
 
@@ -587,7 +587,7 @@ class DiffFeatures(_FeatureMaker):
     columns_ : ndarray of int
         Positions of the differenced columns.
 
-    history_ : ndarray of shape (order * period, n_features_in_)
+    history_ : ndarray of shape (order * period, ``n_features_in_``)
         Last training rows, used when ``transform`` continues the training data.
 
     last_index_ : object or None

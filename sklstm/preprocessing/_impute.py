@@ -113,16 +113,16 @@ class TimeSeriesImputer(_TimeAwareTransformer):
 
     Attributes
     ----------
-    statistics_ : ndarray of shape (n_features_in_,)
+    statistics_ : ndarray of shape (``n_features_in_``,)
         Per column, the fill value of "mean", "median" and "constant", or the
         ``fallback`` value of the other strategies.
 
-    last_valid_ : ndarray of shape (p, n_features_in_)
+    last_valid_ : ndarray of shape (p, ``n_features_in_``)
         Last valid training value, per column and, for "seasonal"
         (``p = period``), per phase of the last ``period`` training rows; NaN
         where a phase never had a valid value. ``p = 1`` otherwise.
 
-    trailing_nan_ : ndarray of shape (p, n_features_in_)
+    trailing_nan_ : ndarray of shape (p, ``n_features_in_``)
         Number of NaN after ``last_valid_`` at the end of the training data
         (counted against ``limit`` when the data continues).
 

@@ -50,10 +50,10 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    lower_ : ndarray of shape (n_features_in_,)
+    lower_ : ndarray of shape (``n_features_in_``,)
         Lower bound of every feature.
 
-    upper_ : ndarray of shape (n_features_in_,)
+    upper_ : ndarray of shape (``n_features_in_``,)
         Upper bound of every feature.
 
     n_features_in_ : int

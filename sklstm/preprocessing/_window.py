@@ -46,7 +46,7 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
 
     Attributes
     ----------
-    history_ : ndarray of shape (window - 1, n_features_in_)
+    history_ : ndarray of shape (window - 1, ``n_features_in_``)
         Last training rows, used when ``transform`` continues the training data.
 
     last_index_ : object or None
