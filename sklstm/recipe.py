@@ -9,9 +9,14 @@ The recipe answers the seed article's three causes in one estimator:
 * regularization: dropout, L2 and early stopping, tuned by time-ordered
   cross-validation.
 
-On top, the LSTM learns the *residual* of a seasonal-naive-with-growth baseline
-(:class:`~sklstm.compose.ResidualRegressor`), so that a network with bounded
-activations does not have to extrapolate a trend. Importing this module does
+On top, the LSTM learns the *residual* of a baseline forecast — the naive one,
+or the seasonal naive one carried forward by the last season's growth, chosen
+by cross-validation (:func:`select_baseline`) — through
+:class:`~sklstm.compose.ResidualRegressor`, so that a network with bounded
+activations does not have to extrapolate a trend. Measured on the bundled data
+(``benchmarks/accuracy.py``), this beats Ridge on lags at one step on
+AirPassengers and Seattle weather but not on CO2; on AirPassengers the baseline
+alone scores the same at one step. Importing this module does
 not import TensorFlow; building a recipe does.
 """
 
