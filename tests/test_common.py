@@ -44,10 +44,6 @@ EXPECTED_FAILED_CHECKS = {
             "scikeras 0.13's BaseWrapper defines the pre-1.6 `_more_tags`; the "
             "tags themselves come from LSTMRegressor.__sklearn_tags__"
         ),
-        "check_mixin_order": (
-            "scikeras 0.13 declares KerasRegressor(BaseWrapper, RegressorMixin); "
-            "putting RegressorMixin first in a subclass is an MRO error"
-        ),
         "check_sample_weight_equivalence_on_dense_data": (
             "mini-batch SGD with shuffling is not equivalent under repetition vs. "
             "weights, and 9 samples leave no early-stopping validation set"

@@ -315,7 +315,19 @@ def test_early_stopping_really_stops():
     assert est.n_epochs_ < 200
     assert est.best_epoch_ < est.n_epochs_
     val = est.history_["val_loss"]
-    assert min(val) == val[est.best_epoch_ - 1]  # the best weights were kept
+    assert min(val) == val[est.best_epoch_ - 1]
+    # the weights kept are the best epoch's, and its validation loss is the
+    # loss of the last 60 samples (Keras' time-ordered split), not of others
+    scaler = est.target_encoder_
+
+    def scaled_mse(rows):
+        pred = (est.predict(X[rows]) - scaler.mean_[0]) / scaler.scale_[0]
+        true = (y[rows] - scaler.mean_[0]) / scaler.scale_[0]
+        return np.mean((pred - true) ** 2)
+
+    tail = scaled_mse(slice(140, None))
+    assert tail == pytest.approx(val[est.best_epoch_ - 1], rel=1e-4)
+    assert scaled_mse(slice(0, 60)) != pytest.approx(tail, rel=1e-2)
     # early stopping off: all epochs run
     off = LSTMRegressor(units=4, epochs=7, early_stopping=False, random_state=0)
     off.fit(X, y)

@@ -1,66 +1,19 @@
-"""The LSTM regressor: sklstm's one and only scikeras touchpoint.
+"""The LSTM regressor: parameters, target scaling and regression identity.
 
-Everything that depends on scikeras' private structure lives in this module, so
-that the wrapper could move to another Keras/scikit-learn bridge by changing
-one file. Importing this module imports TensorFlow (about 3 s).
+The Keras network is built by :mod:`sklstm.models._network`, trained by
+:mod:`sklstm.models._engine` and wrapped for scikit-learn by
+:mod:`sklstm.models._base` (the only module that touches scikeras).
+Importing this module imports TensorFlow (about 3 s).
 """
 
-import contextlib
-import logging
-import math
-import os
-import random
-import sys
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
+from sklearn.utils import RegressorTags
 
-
-@contextlib.contextmanager
-def _quiet_import():
-    """Send file descriptor 2 to /dev/null while TensorFlow loads.
-
-    TensorFlow's shared libraries print INFO lines (oneDNN, CUDA, CPU features)
-    straight to fd 2 before any log level applies. Set ``SKLSTM_TF_LOGS=1`` to
-    see them. Exceptions still propagate after stderr is restored.
-    """
-    if os.environ.get("SKLSTM_TF_LOGS") or "tensorflow" in sys.modules:
-        yield
-        return
-    try:
-        saved = os.dup(2)
-    except OSError:  # no usable fd 2 (some embedded interpreters)
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-# TensorFlow's C++ logs at run time (e.g. "failed call to cuInit" on a machine
-# without GPU) stay quiet unless the user set this variable themselves.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-with _quiet_import():
-    import keras
-    from scikeras.wrappers import KerasRegressor
-from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin  # noqa: E402
-from sklearn.utils import RegressorTags  # noqa: E402
-from sklearn.utils.validation import check_array, check_is_fitted  # noqa: E402
-
-from sklstm.utils._compat import (  # noqa: E402
-    Interval,
-    RealNotInt,
-    StrOptions,
-    _fit_context,
-    validate_data,
-)
+from sklstm.models._base import KerasLSTMBase
+from sklstm.utils._compat import Interval, RealNotInt, StrOptions
 
 __all__ = ["LSTMRegressor"]
 
@@ -86,74 +39,6 @@ _LOSSES = {
     "mean_squared_error",
     "mean_absolute_error",
 }
-
-
-# --------------------------------------------------------------------------- #
-# Seeding and logging: explicit, restored afterwards, never op determinism.
-# --------------------------------------------------------------------------- #
-def _draw_seed(random_state):
-    """Turn ``random_state`` into an int seed, or None for unseeded training.
-
-    An int is used as is; a ``np.random.RandomState`` is *consumed* (one draw),
-    so that successive fits with the same instance differ, as everywhere in
-    scikit-learn. scikeras would turn every RandomState into seed 0.
-    """
-    if random_state is None:
-        return None
-    if isinstance(random_state, Integral):
-        return int(random_state)
-    return int(random_state.randint(np.iinfo(np.int32).max))
-
-
-@contextlib.contextmanager
-def _seeded(seed):
-    """Seed Python, NumPy, TensorFlow and Keras for the block, then restore them.
-
-    ``keras.utils.set_random_seed`` gives bit-identical LSTM training on CPU.
-    Unlike scikeras, this does not enable TensorFlow op determinism, so nothing
-    stays switched on for the rest of the process.
-    """
-    if seed is None:
-        yield
-        return
-    import tensorflow as tf
-    from keras.src.backend.common import global_state
-    from tensorflow.python.eager import context
-
-    keras_keys = ("global_random_seed", "global_seed_generator")
-    saved_keras = {k: global_state.get_global_attribute(k) for k in keras_keys}
-    saved_py = random.getstate()
-    saved_np = np.random.get_state()  # noqa: NPY002 (restored below)
-    saved_tf = context.global_seed()
-    try:
-        keras.utils.set_random_seed(seed)
-        yield
-    finally:
-        random.setstate(saved_py)
-        np.random.set_state(saved_np)  # noqa: NPY002
-        tf.random.set_seed(saved_tf)
-        for key, value in saved_keras.items():
-            global_state.set_global_attribute(key, value)
-
-
-@contextlib.contextmanager
-def _quiet(verbose):
-    """Raise TensorFlow's Python loggers to ERROR for the block unless verbose."""
-    if verbose:
-        yield
-        return
-    loggers = [logging.getLogger(name) for name in ("tensorflow", "absl")]
-    levels = [lg.level for lg in loggers]
-    try:
-        for lg in loggers:
-            lg.setLevel(logging.ERROR)
-        with warnings.catch_warnings():
-            # retracing notices when many models are fitted in one process
-            warnings.filterwarnings("ignore", message=".*retracing.*")
-            yield
-    finally:
-        for lg, level in zip(loggers, levels, strict=True):
-            lg.setLevel(level)
 
 
 # --------------------------------------------------------------------------- #
@@ -201,24 +86,14 @@ class _TargetScaler(TransformerMixin, BaseEstimator):
         return {"n_outputs_": self.n_outputs_, "n_outputs_expected_": 1}
 
 
-class _Identity(TransformerMixin, BaseEstimator):
-    """scikeras' ``feature_encoder`` hook: X is already validated."""
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        return X
-
-
 # --------------------------------------------------------------------------- #
 # The regressor
 # --------------------------------------------------------------------------- #
-class LSTMRegressor(KerasRegressor):
+class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     """Long short-term memory network regressor with grid-searchable settings.
 
-    A scikit-learn regressor (built on scikeras' ``KerasRegressor`` and Keras 3)
-    whose depth, width, regularization, normalization, early stopping and target
+    A scikit-learn regressor (a Keras 3 network wrapped with scikeras) whose
+    depth, width, regularization, normalization, early stopping and target
     scaling are plain parameters, so that ``GridSearchCV`` or a Bayesian search
     can tune them and it fits in any ``Pipeline``.
 
@@ -292,11 +167,12 @@ class LSTMRegressor(KerasRegressor):
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, dropout and shuffling. The same int gives
         identical predictions on CPU. A ``RandomState`` is drawn from once per
-        fit. Seeding restores Python's, NumPy's, TensorFlow's and Keras' global
-        random state afterwards and does not enable TensorFlow op determinism.
+        fit. Seeding restores Python's, NumPy's and Keras' global random state
+        afterwards, leaves TensorFlow's global seed alone and does not enable
+        TensorFlow op determinism.
     verbose : int, default=0
-        0 prints nothing; 1 or 2 show Keras' progress output per epoch and let
-        TensorFlow's warnings through.
+        0 prints nothing; 1 or more print one line per epoch (its loss and
+        validation loss) and let TensorFlow's warnings through.
 
     Attributes
     ----------
@@ -336,9 +212,18 @@ class LSTMRegressor(KerasRegressor):
     a real history. y may be 1-D, or 2-D with one column per output (e.g. one
     per step of a multi-step horizon).
 
+    Training runs whole epochs inside one TensorFlow graph, traced once per
+    architecture and process and reused by later fits (the fits of a grid
+    search share it), with Keras' loss, regularization penalties and
+    optimizer. Windows from :class:`~sklstm.preprocessing.Windower` (any window
+    view of a 2-D series) are streamed: each batch is gathered from the
+    series' rows as it is needed, so memory does not grow with the window
+    length. Early stopping is Keras' ``EarlyStopping(monitor="val_loss",
+    restore_best_weights=True)`` on the time-ordered tail.
+
     The default architecture runs the fused cuDNN kernel on a GPU. On CPU,
-    throughput is limited: keep ``units`` and ``epochs`` modest on small data,
-    and let early stopping choose the number of epochs.
+    keep ``units`` and ``epochs`` modest on small data, and let early stopping
+    choose the number of epochs.
 
     Examples
     --------
@@ -353,17 +238,6 @@ class LSTMRegressor(KerasRegressor):
     >>> reg.n_features_in_, reg.n_timesteps_in_, reg.n_epochs_
     (2, 5, 5)
     """
-
-    # scikeras reads these attributes; sklstm fixes them rather than exposing
-    # them as parameters (they are not part of ``get_params``).
-    model = None
-    build_fn = None
-    warm_start = False
-    metrics = None
-    callbacks = None
-    validation_split = 0.0
-    validation_batch_size = None
-    run_eagerly = False
 
     _parameter_constraints: dict = {
         "n_layers": [Interval(Integral, 1, None, closed="left")],
@@ -448,331 +322,13 @@ class LSTMRegressor(KerasRegressor):
         self.random_state = random_state
         self.verbose = verbose
 
-    # ---- scikit-learn identity (scikeras 0.13 predates scikit-learn 1.6) ----
-    # Parameters are the signature of __init__, as for any scikit-learn estimator
-    # (scikeras lists every public instance attribute instead).
-    _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
-    set_params = BaseEstimator.set_params
-    __repr__ = BaseEstimator.__repr__
-    score = RegressorMixin.score
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "regressor"
         tags.regressor_tags = RegressorTags()
-        tags.input_tags.three_d_array = True
-        tags.target_tags.required = True
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
         return tags
 
-    # ---- fit / predict ----
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
-        """Build a new network and train it on ``(X, y)``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps, n_features) or \
-                (n_samples, n_features)
-            Training windows; 2-D X is one timestep per sample.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
-
-        Returns
-        -------
-        self : LSTMRegressor
-            The fitted regressor.
-        """
-        self._check_architecture()
-        seed = _draw_seed(self.random_state)
-        with _quiet(self.verbose), _seeded(seed):
-            self._fit(
-                X,
-                y,
-                sample_weight=sample_weight,
-                warm_start=False,
-                epochs=self.epochs,
-                initial_epoch=0,
-            )
-        return self
-
-    def partial_fit(self, X, y, sample_weight=None):
-        """Train for one more epoch on ``(X, y)``, without early stopping.
-
-        The network is built first if the regressor is not fitted yet. The
-        target scaling learned by the first fit is kept.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps, n_features) or \
-                (n_samples, n_features)
-            Training windows.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
-
-        Returns
-        -------
-        self : LSTMRegressor
-            The updated regressor.
-        """
-        if not self.initialized_:
-            self._validate_params()
-            self._check_architecture()
-        with _quiet(self.verbose):
-            self._fit(
-                X,
-                y,
-                sample_weight=sample_weight,
-                warm_start=True,
-                epochs=1,
-                initial_epoch=self.current_epoch if self.initialized_ else 0,
-            )
-        return self
-
-    def predict(self, X):
-        """Predict the target of each window in ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps, n_features) or \
-                (n_samples, n_features)
-            Windows with the timesteps and features seen in fit.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions in the units of y.
-        """
-        check_is_fitted(self, "model_")
-        with _quiet(self.verbose):
-            return super().predict(X)
-
-    # ---- scikeras hooks ----
-    @property
-    def target_encoder(self):
-        """Unfitted target transformer (standardizes y when ``scale_target``)."""
+    def _make_target_encoder(self):
         return _TargetScaler(scale=self.scale_target)
-
-    @property
-    def feature_encoder(self):
-        """Unfitted feature transformer (identity: X is validated already)."""
-        return _Identity()
-
-    def _check_architecture(self):
-        units = self.units
-        if isinstance(units, (tuple, list)):
-            if len(units) != self.n_layers:
-                raise ValueError(
-                    f"units={units!r} has {len(units)} entries but n_layers="
-                    f"{self.n_layers}; give one entry per layer or a single int."
-                )
-            bad = [u for u in units if not isinstance(u, Integral) or u < 1]
-            if bad:
-                raise ValueError(
-                    f"units={units!r} must hold ints >= 1; got {bad[0]!r}."
-                )
-        dense = self.dense_units or ()
-        bad = [u for u in dense if not isinstance(u, Integral) or u < 1]
-        if bad:
-            raise ValueError(
-                f"dense_units={self.dense_units!r} must hold ints >= 1; got {bad[0]!r}."
-            )
-
-    def _layer_units(self):
-        if isinstance(self.units, (tuple, list)):
-            return [int(u) for u in self.units]
-        return [int(self.units)] * self.n_layers
-
-    def _initialize(self, X, y=None):
-        # scikeras' _initialize, minus its seeding (done by ``fit``, see _seeded)
-        # and its callback parsing (sklstm builds its callbacks per fit).
-        X, y = self._validate_data(X, y, reset=True)
-        self._random_state = None
-        self.target_encoder_ = self.target_encoder.fit(y)
-        vars(self).update(**self.target_encoder_.get_metadata())
-        self.feature_encoder_ = self.feature_encoder.fit(X)
-        self.model_ = self._build_keras_model()
-        self._fit_callbacks = []
-        self._predict_callbacks = []
-        return X, y
-
-    def _keras_build_fn(self):
-        layers = keras.layers
-
-        def regularizer():
-            if self.l1 or self.l2:
-                return keras.regularizers.L1L2(l1=self.l1, l2=self.l2)
-            return None
-
-        inputs = keras.Input(shape=(self.n_timesteps_in_, self.n_features_in_))
-        x = inputs
-        units = self._layer_units()
-        for i, n_units in enumerate(units):
-            layer = layers.LSTM(
-                n_units,
-                activation=self.activation,
-                recurrent_activation=self.recurrent_activation,
-                recurrent_dropout=self.recurrent_dropout,
-                kernel_regularizer=regularizer(),
-                return_sequences=i < len(units) - 1,
-                name=f"lstm_{i}",
-            )
-            if self.bidirectional:
-                layer = layers.Bidirectional(layer, name=f"bidirectional_{i}")
-            x = layer(x)
-            if self.normalization == "batch":
-                x = layers.BatchNormalization(name=f"batch_norm_{i}")(x)
-            elif self.normalization == "layer":
-                x = layers.LayerNormalization(name=f"layer_norm_{i}")(x)
-            if self.dropout:
-                x = layers.Dropout(self.dropout, name=f"dropout_{i}")(x)
-        for j, n_units in enumerate(self.dense_units or ()):
-            x = layers.Dense(
-                int(n_units),
-                activation=self.dense_activation,
-                kernel_regularizer=regularizer(),
-                name=f"dense_{j}",
-            )(x)
-            if self.dropout:
-                x = layers.Dropout(self.dropout, name=f"dense_dropout_{j}")(x)
-        outputs = layers.Dense(
-            self.n_outputs_,
-            activation=self.output_activation,
-            kernel_regularizer=regularizer(),
-            name="output",
-        )(x)
-        model = keras.Model(inputs, outputs, name="sklstm_lstm")
-        optimizer = keras.optimizers.get(
-            {
-                "class_name": self.optimizer,
-                "config": {"learning_rate": self.learning_rate},
-            }
-        )
-        model.compile(optimizer=optimizer, loss=self.loss)
-        return model
-
-    def _fit_keras_model(
-        self, X, y, sample_weight, warm_start, epochs, initial_epoch, **kwargs
-    ):
-        stopper = None
-        if self.early_stopping and not warm_start:
-            n_samples = X.shape[0]
-            # Keras' own split: the last samples, before shuffling
-            n_val = n_samples - math.floor(n_samples * (1 - self.validation_fraction))
-            if n_val < 1 or n_samples - n_val < 1:
-                raise ValueError(
-                    f"early_stopping=True needs a validation set, but "
-                    f"validation_fraction={self.validation_fraction} of "
-                    f"n_samples={n_samples} leaves {n_val} validation samples and "
-                    f"{n_samples - n_val} training samples. Give more samples, a "
-                    f"larger validation_fraction, or set early_stopping=False."
-                )
-            stopper = keras.callbacks.EarlyStopping(
-                monitor="val_loss",
-                patience=self.patience,
-                restore_best_weights=True,
-            )
-            kwargs["validation_split"] = self.validation_fraction
-        self._fit_callbacks = [stopper] if stopper is not None else []
-        try:
-            super()._fit_keras_model(
-                X,
-                y,
-                sample_weight=sample_weight,
-                warm_start=warm_start,
-                epochs=epochs,
-                initial_epoch=initial_epoch,
-                **kwargs,
-            )
-        finally:
-            self._fit_callbacks = []
-        self.history_ = {key: list(values) for key, values in self.history_.items()}
-        self.n_epochs_ = len(self.history_.get("loss", []))
-        if stopper is not None and stopper.best_weights is not None:
-            self.best_epoch_ = int(stopper.best_epoch) + 1
-        else:
-            self.best_epoch_ = self.n_epochs_
-        losses = np.asarray(self.history_.get("loss", []), dtype=float)
-        if losses.size and not np.all(np.isfinite(losses)):
-            warnings.warn(
-                "The training loss became NaN or infinite (training diverged): "
-                "lower learning_rate, keep scale_target=True, and scale X.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-
-    def _validate_data(self, X=None, y=None, reset=False, y_numeric=True):
-        """Validate X (2-D or 3-D) and y; record or check shapes.
-
-        ``n_features_in_`` is the size of X's last axis (features), not its
-        second (timesteps), which is what scikeras would record for 3-D X.
-        """
-        if X is None:  # scikeras' score path validates y alone
-            y = check_array(
-                y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
-            )
-            return None, y
-        common = dict(
-            ensure_2d=False,
-            allow_nd=True,
-            dtype=(np.float32, np.float64),
-            ensure_min_samples=1,
-        )
-        if y is None:
-            if reset:
-                raise ValueError(
-                    "LSTMRegressor requires y to be passed, but the target y is None."
-                )
-            X = validate_data(self, X, reset=reset, **common)
-        else:
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=reset,
-                multi_output=True,
-                y_numeric=True,
-                **common,
-            )
-            if y.ndim > 2:
-                raise ValueError(
-                    f"y must be 1-D or 2-D (n_samples, n_outputs); got shape {y.shape}."
-                )
-            y = y.astype(np.float64, copy=False)
-        if X.ndim not in (2, 3):
-            raise ValueError(
-                f"X must be 3-D (n_samples, timesteps, n_features) or 2-D "
-                f"(n_samples, n_features), taken as one timestep; got a {X.ndim}-D "
-                f"array of shape {X.shape}."
-                + (
-                    " Reshape your data using X.reshape(-1, 1) for a single feature"
-                    " or X.reshape(1, -1) for a single sample."
-                    if X.ndim == 1
-                    else ""
-                )
-            )
-        X = np.asarray(X, dtype=np.float32)
-        if X.ndim == 2:
-            X = X[:, np.newaxis, :]
-        n_timesteps, n_features = X.shape[1], X.shape[2]
-        if reset:
-            self.n_features_in_ = n_features
-            self.n_timesteps_in_ = n_timesteps
-        else:
-            if n_features != self.n_features_in_:
-                raise ValueError(
-                    f"X has {n_features} features, but LSTMRegressor is expecting "
-                    f"{self.n_features_in_} features as input."
-                )
-            if n_timesteps != self.n_timesteps_in_:
-                raise ValueError(
-                    f"X has {n_timesteps} timesteps, but LSTMRegressor is expecting "
-                    f"{self.n_timesteps_in_} timesteps (the window length seen in "
-                    f"fit)."
-                )
-        return X, y

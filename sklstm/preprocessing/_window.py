@@ -75,8 +75,12 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
     rows on top (``n_samples + window - 1`` rows); the 3-D result is a
     read-only strided view of that copy (``numpy.lib.stride_tricks.
     sliding_window_view``), so it costs no more memory whatever the window.
-    With ``window=1`` the result is a view of the validated input. Keras copies
-    3-D arrays when it fits, so the saving ends there.
+    With ``window=1`` the result is a view of the validated input.
+    :class:`~sklstm.LSTMRegressor` recognises such a view and gathers each
+    batch of windows from its rows while it trains and predicts, so the
+    ``(n_samples, window, n_features)`` array is never built (a copy of the
+    view, e.g. ``np.ascontiguousarray``, is a plain 3-D array and costs its
+    full size).
 
     In a :class:`~sklearn.pipeline.Pipeline`, call
     ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches

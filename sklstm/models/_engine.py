@@ -1,0 +1,373 @@
+"""The training engine: whole epochs in one TensorFlow graph, traced once.
+
+``keras.Model.fit`` spends most of a small fit in Python: per-epoch callbacks,
+a validation ``evaluate``, logs, and new traces of the train, test and predict
+functions for every new model. It also materializes 3-D windows. This engine
+keeps Keras' arithmetic (the model's own ``compute_loss``, regularization
+penalties included, and its optimizer's ``apply``) and changes where it runs:
+
+* a :class:`Trainer` holds one compiled copy of an architecture with three
+  traced graphs: one epoch of mini-batch training, the validation loss, and
+  prediction. Each loops over batches inside the graph and gathers every
+  batch's windows from a 2-D base (:class:`~sklstm.models._windows.Windows`),
+  so a window array is never built;
+* trainers are pooled by architecture (the model's config and compile config),
+  so the fits of a search or a cross-validation trace their graphs once per
+  architecture, not once per fit. A fit builds its own model (its initial
+  weights follow the seed), loads it into a trainer, trains, and copies the
+  weights back; an estimator's model is never shared, so an older model is
+  untouched by later fits;
+* the pool is bounded (least recently used architectures are dropped), so the
+  memory of a process running thousands of fits stays flat.
+
+Early stopping follows ``keras.callbacks.EarlyStopping(monitor="val_loss",
+restore_best_weights=True)`` exactly: the validation set is the time-ordered
+tail, the best epoch's weights are restored at the end.
+"""
+
+import collections
+import json
+import math
+import threading
+import warnings
+
+import numpy as np
+
+from sklstm.models._tf import keras, tf
+
+__all__ = ["Trainer", "predict", "train"]
+
+# Architectures whose trainers are kept. A grid search has a handful; more are
+# rebuilt (and traced) on demand.
+_POOL_SIZE = 8
+# Windows per prediction batch (the result does not depend on it).
+_PREDICT_BATCH = 1024
+
+
+def architecture_key(model):
+    """A string that is equal for models that can share traced graphs.
+
+    It holds the model's config (layers, names, shapes, regularizers), its
+    optimizer's config and its loss, so two models with equal keys have the
+    same variables in the same order and train the same way.
+    """
+    loss = model.loss
+    try:
+        loss = keras.saving.serialize_keras_object(loss)
+    except Exception:  # an object Keras cannot describe: never shared
+        loss = f"{loss!r}@{id(loss)}"
+    optimizer = dict(model.optimizer.get_config())
+    optimizer.pop("name", None)  # "adam", "adam_1", ...: not a setting
+    config = {
+        "model": model.get_config(),
+        "optimizer": [type(model.optimizer).__name__, optimizer],
+        "loss": loss,
+        "floatx": keras.backend.floatx(),
+    }
+    return json.dumps(config, sort_keys=True, default=repr)
+
+
+class Trainer:
+    """A compiled copy of one architecture and its traced epoch graphs.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model with input shape ``(timesteps, n_features)``; only its
+        architecture and compile settings are used.
+    """
+
+    def __init__(self, model):
+        self.model = keras.models.clone_model(model)
+        optimizer = model.optimizer
+        self.model.compile(
+            optimizer=type(optimizer).from_config(optimizer.get_config()),
+            loss=model.loss,
+        )
+        self.model.optimizer.build(self.model.trainable_variables)
+        _, self.timesteps, self.n_features = model.input_shape
+        self.n_outputs = model.output_shape[-1]
+        self._variables = list(self.model.variables)
+        self._optimizer_variables = list(self.model.optimizer.variables)
+        # the learning rate is part of the architecture key; the rest of the
+        # optimizer's state (iterations, moments) is reset for every fit
+        self._initial_optimizer_state = [v.numpy() for v in self._optimizer_variables]
+
+        base = tf.TensorSpec([None, self.n_features], tf.float32)
+        starts = tf.TensorSpec([None], tf.int64)
+        target = tf.TensorSpec([None, self.n_outputs], tf.float32)
+        weight = tf.TensorSpec([None], tf.float32)
+        size = tf.TensorSpec([], tf.int64)
+        self.train_epoch = tf.function(
+            self._train_epoch, input_signature=[base, starts, target, weight, size]
+        )
+        self.loss = tf.function(
+            self._loss, input_signature=[base, starts, target, weight, size]
+        )
+        self.predict = tf.function(self._predict, input_signature=[base, starts, size])
+
+    # ---- graphs ----
+    def _gather(self, base, starts):
+        rows = starts[:, tf.newaxis] + tf.range(self.timesteps, dtype=tf.int64)
+        return tf.gather(base, rows)
+
+    def _batches(self, starts, batch_size):
+        n = tf.shape(starts, out_type=tf.int64)[0]
+        return n, (n + batch_size - 1) // batch_size
+
+    def _train_epoch(self, base, starts, y, sample_weight, batch_size):
+        model = self.model
+        variables = model.trainable_variables
+        n, n_batches = self._batches(starts, batch_size)
+        total = tf.constant(0.0, tf.float32)
+        for i in tf.range(n_batches):
+            lo, hi = i * batch_size, tf.minimum((i + 1) * batch_size, n)
+            x = self._gather(base, starts[lo:hi])
+            with tf.GradientTape() as tape:
+                y_pred = model(x, training=True)
+                loss = model.compute_loss(
+                    x=x,
+                    y=y[lo:hi],
+                    y_pred=y_pred,
+                    sample_weight=sample_weight[lo:hi],
+                    training=True,
+                )
+                scaled = model.optimizer.scale_loss(loss)
+            grads = tape.gradient(scaled, variables)
+            model.optimizer.apply(grads, variables)
+            total += tf.cast(loss, tf.float32) * tf.cast(hi - lo, tf.float32)
+        # Keras reports the batch-size weighted mean of the batch losses
+        return total / tf.cast(n, tf.float32)
+
+    def _loss(self, base, starts, y, sample_weight, batch_size):
+        model = self.model
+        n, n_batches = self._batches(starts, batch_size)
+        total = tf.constant(0.0, tf.float32)
+        for i in tf.range(n_batches):
+            lo, hi = i * batch_size, tf.minimum((i + 1) * batch_size, n)
+            x = self._gather(base, starts[lo:hi])
+            loss = model.compute_loss(
+                x=x,
+                y=y[lo:hi],
+                y_pred=model(x, training=False),
+                sample_weight=sample_weight[lo:hi],
+                training=False,
+            )
+            total += tf.cast(loss, tf.float32) * tf.cast(hi - lo, tf.float32)
+        return total / tf.cast(n, tf.float32)
+
+    def _predict(self, base, starts, batch_size):
+        n, n_batches = self._batches(starts, batch_size)
+        out = tf.TensorArray(tf.float32, size=tf.cast(n_batches, tf.int32))
+        for i in tf.range(n_batches):
+            lo, hi = i * batch_size, tf.minimum((i + 1) * batch_size, n)
+            y = self.model(self._gather(base, starts[lo:hi]), training=False)
+            out = out.write(tf.cast(i, tf.int32), tf.cast(y, tf.float32))
+        return out.concat()
+
+    # ---- state ----
+    def load(self, model, optimizer=False):
+        """Copy ``model``'s variables in, and its optimizer's state if asked.
+
+        Without ``optimizer`` the optimizer starts afresh (iterations and
+        moments zero), as in a new ``fit``.
+        """
+        for mine, theirs in zip(self._variables, model.variables, strict=True):
+            mine.assign(theirs)
+        if optimizer and model.optimizer.built:
+            state = model.optimizer.variables
+        else:
+            state = self._initial_optimizer_state
+        for var, value in zip(self._optimizer_variables, state, strict=True):
+            var.assign(value)
+
+    def store(self, model):
+        """Copy the trained variables and the optimizer state out to ``model``."""
+        for mine, theirs in zip(self._variables, model.variables, strict=True):
+            theirs.assign(mine)
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        for mine, theirs in zip(
+            self._optimizer_variables, model.optimizer.variables, strict=True
+        ):
+            theirs.assign(mine)
+
+
+class _Pool:
+    """Trainers by architecture; one trainer serves one fit at a time."""
+
+    def __init__(self, size):
+        self.size = size
+        self._free = collections.OrderedDict()  # key -> list of idle trainers
+        self._lock = threading.Lock()
+
+    def acquire(self, model, key):
+        with self._lock:
+            idle = self._free.get(key)
+            if idle:
+                self._free.move_to_end(key)
+                return idle.pop()
+        return Trainer(model)
+
+    def release(self, key, trainer):
+        with self._lock:
+            self._free.setdefault(key, []).append(trainer)
+            self._free.move_to_end(key)
+            while len(self._free) > self.size:
+                self._free.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._free.clear()
+
+
+_POOL = _Pool(_POOL_SIZE)
+
+
+def _tensors(windows):
+    base = tf.convert_to_tensor(windows.base, tf.float32)
+    return base, tf.convert_to_tensor(windows.starts, tf.int64)
+
+
+def train(
+    model,
+    key,
+    windows,
+    y,
+    *,
+    sample_weight=None,
+    epochs,
+    batch_size,
+    shuffle,
+    rng,
+    validation_fraction=None,
+    patience=0,
+    resume=False,
+    verbose=0,
+):
+    """Train ``model`` in place on ``(windows, y)``; return what Keras' fit reports.
+
+    Parameters
+    ----------
+    model : keras.Model
+        Compiled model; its current variables are the starting point.
+    key : str
+        Its :func:`architecture_key`.
+    windows : Windows
+        Training windows, in time order.
+    y : ndarray of shape (n_samples, n_outputs), float32
+        Targets (already scaled).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Per-sample loss weights.
+    epochs : int
+        Maximum number of epochs.
+    batch_size : int
+        Samples per gradient step.
+    shuffle : bool
+        Shuffle the training samples every epoch (never the validation tail).
+    rng : numpy.random.Generator
+        Source of the shuffling.
+    validation_fraction : float or None
+        Early stopping on the last ``n - floor(n * (1 - fraction))`` samples
+        (Keras' ``validation_split``), or None for no early stopping.
+    patience : int
+        Epochs without improvement of the validation loss before stopping.
+    resume : bool
+        Continue from the state of ``model``'s optimizer (``partial_fit``)
+        instead of a fresh one.
+    verbose : int
+        Print one line per epoch when >= 1.
+
+    Returns
+    -------
+    history : dict of str to list of float
+        ``"loss"`` and, with early stopping, ``"val_loss"`` per epoch.
+    best_epoch : int
+        The 1-based epoch whose weights ``model`` holds on return (its
+        optimizer holds the state at the end of training).
+    """
+    n = len(windows)
+    y = np.asarray(y, dtype=np.float32).reshape(n, -1)
+    weights = (
+        np.ones(n, dtype=np.float32)
+        if sample_weight is None
+        else np.asarray(sample_weight, dtype=np.float32)
+    )
+    n_train = n
+    if validation_fraction is not None:
+        n_train = math.floor(n * (1 - validation_fraction))
+    base, starts = _tensors(windows)
+    val = None
+    if n_train < n:
+        val = (
+            base,
+            tf.constant(windows.starts[n_train:], tf.int64),
+            tf.constant(y[n_train:]),
+            tf.constant(weights[n_train:]),
+        )
+    train_starts, train_y, train_w = (
+        windows.starts[:n_train],
+        y[:n_train],
+        weights[:n_train],
+    )
+    size = tf.constant(batch_size, tf.int64)
+
+    trainer = _POOL.acquire(model, key)
+    try:
+        trainer.load(model, optimizer=resume)
+        history = {"loss": []}
+        if val is not None:
+            history["val_loss"] = []
+        best, best_epoch, best_weights, wait = math.inf, None, None, 0
+        for epoch in range(epochs):
+            if shuffle:
+                order = rng.permutation(n_train)
+                args = (train_starts[order], train_y[order], train_w[order])
+            else:
+                args = (train_starts, train_y, train_w)
+            loss = float(trainer.train_epoch(base, *map(tf.constant, args), size))
+            history["loss"].append(loss)
+            line = f"Epoch {epoch + 1}/{epochs} - loss: {loss:.4f}"
+            if val is not None:
+                val_loss = float(trainer.loss(*val, size))
+                history["val_loss"].append(val_loss)
+                line += f" - val_loss: {val_loss:.4f}"
+            if verbose:
+                print(line, flush=True)
+            if val is None:
+                continue
+            # keras.callbacks.EarlyStopping(restore_best_weights=True), mode "min"
+            wait += 1
+            if val_loss < best:
+                best, best_epoch, wait = val_loss, epoch, 0
+                best_weights = trainer.model.get_weights()
+            if wait >= patience and epoch > 0:
+                break
+        if best_weights is not None:
+            trainer.model.set_weights(best_weights)
+        trainer.store(model)
+    finally:
+        _POOL.release(key, trainer)
+    n_epochs = len(history["loss"])
+    kept = n_epochs if best_epoch is None else best_epoch + 1
+    losses = np.asarray(history["loss"], dtype=float)
+    if losses.size and not np.all(np.isfinite(losses)):
+        warnings.warn(
+            "The training loss became NaN or infinite (training diverged): "
+            "lower learning_rate, keep scale_target=True, and scale X.",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+    return history, kept
+
+
+def predict(model, key, windows):
+    """Predict every window with ``model``; float32 array (n_samples, n_outputs)."""
+    trainer = _POOL.acquire(model, key)
+    try:
+        trainer.load(model)
+        base, starts = _tensors(windows)
+        out = trainer.predict(base, starts, tf.constant(_PREDICT_BATCH, tf.int64))
+        return out.numpy()
+    finally:
+        _POOL.release(key, trainer)
