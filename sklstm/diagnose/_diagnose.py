@@ -1,6 +1,9 @@
-"""Data and training diagnosis in one report."""
+"""Data, training and forecast diagnosis in one report."""
+
+import numpy as np
 
 from sklstm.diagnose._data import _diagnose_prepared, _validate_data_params
+from sklstm.diagnose._forecast import diagnose_forecast
 from sklstm.diagnose._input import _prepare
 from sklstm.diagnose._report import Diagnosis
 from sklstm.diagnose._run import _is_scaler, _unwrap
@@ -30,12 +33,16 @@ def diagnose(
     convergence_epochs=5,
     divergence_factor=10.0,
     min_best_epoch=2,
+    y_test=None,
+    y_pred=None,
+    m=1,
 ):
     """Diagnose the data and, if given, the fitted LSTM trained on it, in one report.
 
     Runs :func:`diagnose_data` on ``(X, y)`` and :func:`diagnose_training` on
     ``estimator``, then leaves out the data findings the estimator already
-    handles (see Notes).
+    handles (see Notes). With ``y_test`` and ``y_pred``, the forecasts are
+    diagnosed too (:func:`diagnose_forecast`).
 
     Parameters
     ----------
@@ -60,6 +67,13 @@ seasonal_acf, min_samples : float or int
     overfit_rise, underfit_ratio, convergence_tol, convergence_epochs, \
 divergence_factor, min_best_epoch : float or int
         Training thresholds, as in :func:`diagnose_training`.
+    y_test : array-like of shape (n_test,) or (n_test, n_horizons), default=None
+        Actual values of the forecast points (after the rows of ``y``).
+    y_pred : array-like of the same shape as ``y_test``, default=None
+        The estimator's forecasts of them.
+    m : int, default=1
+        Seasonal period of the forecasts' MASE scale (see
+        :func:`diagnose_forecast`).
 
     Returns
     -------
@@ -70,6 +84,7 @@ divergence_factor, min_best_epoch : float or int
     --------
     diagnose_data : The data checks.
     diagnose_training : The training checks.
+    diagnose_forecast : The forecast checks.
 
     Notes
     -----
@@ -115,7 +130,19 @@ divergence_factor, min_best_epoch : float or int
         scale_ratio,
         scale_limit,
     )
+    if (y_test is None) != (y_pred is None):
+        raise ValueError(
+            "y_test and y_pred go together: pass both to diagnose the forecasts, "
+            f"or neither (got y_test={'None' if y_test is None else '...'}, "
+            f"y_pred={'None' if y_pred is None else '...'})."
+        )
     data = _prepare(X, y)
+    forecast = None
+    if y_pred is not None:
+        history = None if data.target is None else data.target.to_numpy(float)
+        if history is not None and (len(history) <= m or np.isnan(history).any()):
+            history = None
+        forecast = diagnose_forecast(y_test, y_pred, y_train=history, m=m)
     run = _unwrap(estimator) if estimator is not None else None
     if window is None and data.n_timesteps is None and run is not None:
         window = getattr(run.model, "n_timesteps_in_", None)
@@ -138,7 +165,7 @@ divergence_factor, min_best_epoch : float or int
         min_samples=min_samples,
     )
     if run is None:
-        return data_diagnosis
+        return _with_forecast(data_diagnosis, forecast)
     training = _diagnose_run(
         run,
         X,
@@ -175,7 +202,7 @@ divergence_factor, min_best_epoch : float or int
     training_findings = [
         f for f in training if not (repeat and f.name == "no_scaler_in_pipeline")
     ]
-    return Diagnosis(
+    combined = Diagnosis(
         data_findings + training_findings,
         context={**data_diagnosis.context, **training.context},
         history=training.history,
@@ -183,4 +210,20 @@ divergence_factor, min_best_epoch : float or int
         baselines=training.baselines,
         series=data_diagnosis.series,
         n_validation=data_diagnosis.n_validation,
+    )
+    return _with_forecast(combined, forecast)
+
+
+def _with_forecast(diagnosis, forecast):
+    """``diagnosis`` with the forecast findings and context added."""
+    if forecast is None:
+        return diagnosis
+    return Diagnosis(
+        list(diagnosis) + list(forecast),
+        context={**diagnosis.context, **forecast.context},
+        history=diagnosis.history,
+        kept_epoch=diagnosis.kept_epoch,
+        baselines=diagnosis.baselines,
+        series=diagnosis.series,
+        n_validation=diagnosis.n_validation,
     )
