@@ -186,7 +186,30 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     out_png = tmp_path / "demo.png"
     assert main(["demo", "--budget", "quick", "--output", str(out_png)]) == 0
     out = capsys.readouterr().out
-    for text in ["[1/4]", "[4/4]", "fit  6/6", "sklstm recipe (tuned LSTM)", "MASE"]:
-        assert text in out
-    assert "seasonal naive + growth (m=12)" in out
+    for text in [
+        "[1/5]",
+        "LSTM(50, activation='relu')",  # the tutorial's model, first
+        "[2/5] sklstm.diagnose",
+        "[warning] unscaled_target",  # its diagnosis, printed
+        "the accuracy ladder",
+        "0. the tutorial's LSTM: MASE",
+        "1. + scaled inputs and target: MASE",
+        "4. + tuning (the sklstm recipe): MASE",
+        "over 2 candidates",
+        "[5/5]",
+        "seasonal naive + multiplicative growth (m=12)",
+        "sklstm recipe (tuned LSTM)",
+    ]:
+        assert text in out, text
     assert out_png.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("where", ["missing/demo.png", "."])
+def test_sklstm_demo_fails_fast_on_an_unwritable_output(where, tmp_path, capsys):
+    from sklstm.cli import main
+
+    path = tmp_path / where
+    assert main(["demo", "--output", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and str(path) in captured.err
