@@ -296,7 +296,7 @@ def train(
     n_train = n
     if validation_fraction is not None:
         n_train = math.floor(n * (1 - validation_fraction))
-    base, starts = _tensors(windows)
+    base, _ = _tensors(windows)
     val = None
     if n_train < n:
         val = (
