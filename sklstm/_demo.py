@@ -6,6 +6,7 @@ naive, seasonal naive and Ridge-on-lags baselines, tunes sklstm's recipe with
 and writes a PNG of forecast against actual.
 """
 
+import os
 import time
 
 import numpy as np
@@ -63,6 +64,23 @@ class _ProgressScorer:
         return score
 
 
+def _check_output(path):
+    """Fail now, not after minutes of tuning, if the figure cannot be written."""
+    from sklstm.cli import CommandError
+
+    if os.path.isdir(path):
+        raise CommandError(f"--output {path!r} is a directory; give a file name.")
+    existed = os.path.exists(path)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CommandError(f"cannot write --output {path!r}: {reason}.") from None
+    if not existed:
+        os.remove(path)
+
+
 def _step(number, text):
     print(f"[{number}/4] {text}", flush=True)
 
@@ -81,6 +99,7 @@ def run(args):
     )
     from sklstm.recipe import DEFAULT_PARAM_GRIDS, tune_lstm_forecaster
 
+    _check_output(args.output)
     info = DATASETS[args.dataset]
     frame = info.load()
     n_missing = int(frame[info.target].isna().sum())
