@@ -61,7 +61,10 @@ def test_diagnose_without_window_and_univariate(tmp_path, capsys):
     )
     assert cli.main(["diagnose", str(path), "--target", "y"]) == 0
     out = capsys.readouterr().out
-    assert "data: 300 rows, target 'y'" in out and "No problems found." in out
+    assert "data: 300 rows, target 'y'" in out
+    # no date column: the only finding says so, and how to name one
+    assert "0 errors, 0 warnings, 1 info" in out
+    assert "[info] time_index" in out and "found no date column" in out
 
 
 def test_missing_column_is_a_clear_error(series_csv, capsys):

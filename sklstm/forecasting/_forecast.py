@@ -6,6 +6,7 @@ from pandas.tseries.frequencies import to_offset
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._padding import collect_padding
+from ..utils._time import infer_offset
 
 __all__ = ["forecast"]
 
@@ -18,8 +19,8 @@ def _future_index(index, horizon, freq):
     if isinstance(index, pd.DatetimeIndex):
         if freq is None:
             freq = index.freq
-        if freq is None and len(index) >= 3:
-            freq = pd.infer_freq(index)
+        if freq is None:
+            freq = infer_offset(index)
         if freq is None:
             raise ValueError(
                 "frame has a DatetimeIndex without a frequency, and none can be "
