@@ -134,6 +134,19 @@ def make_lstm_forecaster(
     See Also
     --------
     tune_lstm_forecaster : The same recipe tuned by time-ordered grid search.
+    sklstm.forecasting.forecast : The next values after the end of a frame.
+
+    Notes
+    -----
+    Dirty data. Gaps (NaN) in the input columns, the target's column included,
+    are filled causally: by the pipeline's first step (``TimeSeriesImputer``,
+    forward fill) for the LSTM, and by the baseline itself (forward fill) for
+    the reference forecast. Rows whose target ``y`` is NaN are left out of
+    training with one :class:`~sklstm.exceptions.MissingTargetWarning` saying
+    how many; they stay in ``X`` as history (the LSTM gets them with sample
+    weight 0). The ``clip`` step clips outliers in the inputs only; against
+    outliers in the target pass ``loss="huber"`` (an ``LSTMRegressor``
+    parameter), which bounds the pull of the large residuals they cause.
 
     Examples
     --------
@@ -335,7 +348,11 @@ def tune_lstm_forecaster(
     if isinstance(log, str):
         if log != "auto":
             raise ValueError(f"log={log!r} must be True, False or 'auto'.")
-        log = bool(np.all(np.asarray(X) > 0) and np.all(np.asarray(y) > 0))
+        # gaps (NaN) are filled or left out of training: judge the known values
+        X_num, y_num = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        log = bool(
+            np.all(X_num[~np.isnan(X_num)] > 0) and np.all(y_num[~np.isnan(y_num)] > 0)
+        )
     if baseline not in ("auto", "naive", "seasonal"):
         raise ValueError(
             f"baseline={baseline!r} must be 'auto', 'naive' or 'seasonal'."

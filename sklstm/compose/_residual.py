@@ -13,16 +13,18 @@ from sklstm.utils._compat import HasMethods, _fit_context
 from sklstm.utils._padding import collect_padding
 
 _NAN_HINT = (
-    " sklstm: fill gaps in X causally with sklstm.preprocessing.TimeSeriesImputer "
-    "before this step (make_lstm_forecaster's pipeline starts with one); the "
-    "baselines of sklstm.forecasting forward-fill gaps themselves."
+    "ResidualRegressor: a step got NaN. Fill the gaps in X causally with "
+    "sklstm.preprocessing.TimeSeriesImputer as the first step of the regressor's "
+    "pipeline (make_lstm_forecaster's pipeline starts with one); the baselines of "
+    "sklstm.forecasting forward-fill gaps themselves. The step said: "
 )
 
 
 def _explain_nan(exc):
-    """Re-raise a NaN ValueError of a wrapped estimator with the sklstm fix."""
-    if isinstance(exc, ValueError) and "NaN" in str(exc) and _NAN_HINT not in str(exc):
-        raise ValueError(f"{exc}{_NAN_HINT}") from exc
+    """Re-raise a NaN ValueError of a wrapped estimator with the sklstm fix first."""
+    text = str(exc)
+    if isinstance(exc, ValueError) and "NaN" in text and _NAN_HINT not in text:
+        raise ValueError(f"{_NAN_HINT}{text}") from exc
     raise exc
 
 
