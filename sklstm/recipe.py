@@ -86,6 +86,7 @@ def make_lstm_forecaster(
     window=8,
     moving_average=4,
     baseline="naive",
+    clip_residual=None,
     random_state=0,
     **lstm_params,
 ):
@@ -116,6 +117,11 @@ def make_lstm_forecaster(
         (``SeasonalNaiveForecaster(growth=...)``); the inputs are seasonally
         and then regularly differenced. :func:`tune_lstm_forecaster` picks one
         by cross-validation.
+    clip_residual : float > 0 or None, default=None
+        Against outliers in the target: clip the residuals the LSTM learns to
+        this many inter-quartile ranges beyond their quartiles
+        (:class:`~sklstm.compose.ResidualRegressor`'s ``clip_residual``; 3.0
+        is the measured choice, see Notes). None: no clipping.
     random_state : int, RandomState instance or None, default=0
         Seed of the LSTM.
     **lstm_params : dict
@@ -145,8 +151,14 @@ def make_lstm_forecaster(
     training with one :class:`~sklstm.exceptions.MissingTargetWarning` saying
     how many; they stay in ``X`` as history (the LSTM gets them with sample
     weight 0). The ``clip`` step clips outliers in the inputs only; against
-    outliers in the target pass ``loss="huber"`` (an ``LSTMRegressor``
-    parameter), which bounds the pull of the large residuals they cause.
+    outliers in the target pass ``clip_residual=3.0``. Measured with 6 target
+    values of the training part made outliers and a clean test part (one-step
+    MAE, recipe defaults otherwise, mean over seeds): on AirPassengers (values
+    x3 or /3, 5 seeds) 23.41 without clipping, 15.47 with ``clip_residual=3.0``,
+    37.34 with ``loss="huber"`` instead, 13.21 on the clean series; on Seattle
+    temp_max (+-6 standard deviations, 3 seeds) 2.295, 2.259, 2.272 and 2.206.
+    On the clean series ``clip_residual=3.0`` gave the same MAE as no clipping
+    (13.207 and 2.206).
 
     Examples
     --------
@@ -207,7 +219,9 @@ def make_lstm_forecaster(
         )
     else:
         reference = NaiveForecaster(target=target)
-    return ResidualRegressor(regressor=pipeline, baseline=reference, log=log)
+    return ResidualRegressor(
+        regressor=pipeline, baseline=reference, log=log, clip_residual=clip_residual
+    )
 
 
 def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):

@@ -108,14 +108,32 @@ def test_recipe_fits_and_predicts_with_nan_in_inputs_and_target(params):
     assert np.isfinite(model.predict(X_train)).all()
 
 
-def test_recipe_huber_loss_for_target_outliers():
+def test_recipe_clips_the_residuals_of_target_outliers():
     from sklstm.recipe import make_lstm_forecaster
 
     frame = _dirty_frame().ffill()
     frame.iloc[[20, 60], 0] = [5000.0, -3000.0]
     X, y = make_supervised(frame, "load")
     model = make_lstm_forecaster(
-        target="load", window=4, units=2, epochs=2, loss="huber"
+        target="load", window=4, units=2, epochs=2, clip_residual=3.0
     ).fit(X.iloc[:120], y.iloc[:120])
-    assert model.regressor_[-1].loss == "huber"
+    assert model.clip_residual == 3.0 and model.n_residuals_clipped_ >= 4
     assert np.isfinite(model.predict(X.iloc[120:])).all()
+
+
+def test_clip_residual_bounds_what_the_regressor_learns():
+    frame = _dirty_frame().ffill()
+    frame.iloc[[20, 60], 0] = [5000.0, -3000.0]  # target outliers
+    X, y = make_supervised(frame, "load")
+    kwargs = dict(regressor=LinearRegression(), baseline=NaiveForecaster(target="load"))
+    plain = ResidualRegressor(**kwargs).fit(X, y)
+    clipped = ResidualRegressor(**kwargs, clip_residual=3.0).fit(X, y)
+    assert plain.residual_bounds_ is None and plain.n_residuals_clipped_ == 0
+    # each outlier makes two large residuals: into it and out of it
+    assert clipped.n_residuals_clipped_ == 4
+    low, high = clipped.residual_bounds_[:, 0]
+    assert -500 < low < 0 < high < 500
+    # the plain fit's correction is pulled by the outliers; the clipped one is not
+    assert np.ptp(clipped.regressor_.predict(X)) < np.ptp(plain.regressor_.predict(X))
+    with pytest.raises(ValueError, match="clip_residual"):
+        ResidualRegressor(**kwargs, clip_residual=0).fit(X, y)

@@ -1,6 +1,7 @@
 """Learn the residual of a baseline forecast instead of the level of the series."""
 
 import warnings
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
@@ -9,7 +10,7 @@ from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from sklstm.exceptions import MissingTargetWarning
-from sklstm.utils._compat import HasMethods, _fit_context
+from sklstm.utils._compat import HasMethods, Interval, _fit_context
 from sklstm.utils._padding import collect_padding
 
 _NAN_HINT = (
@@ -62,6 +63,30 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Work in log space: the residual is ``log(y) - log(baseline(X))`` and
         predictions are ``baseline(X) * exp(regressor(X))``. For strictly
         positive series whose seasonality grows with their level.
+    clip_residual : float > 0 or None, default=None
+        Clip the residuals the regressor learns to ``[q1 - c * iqr, q3 + c *
+        iqr]`` (quartiles of each output's training residuals, ``c`` this
+        value): an outlier in the target gives the largest residuals, so this
+        keeps a few of them from dominating the regressor's loss. None: no
+        clipping. The baseline and the predictions are not clipped.
+
+    Attributes
+    ----------
+    baseline_ : estimator
+        The fitted baseline.
+    regressor_ : estimator
+        The regressor fitted to the residuals.
+    residual_bounds_ : ndarray of shape (2, n_outputs) or None
+        Lower and upper clipping bounds of the residuals (``clip_residual``).
+    n_residuals_clipped_ : int
+        Number of training residuals clipped.
+    n_features_in_ : int
+        Number of features seen by the baseline during fit.
+
+    See Also
+    --------
+    sklearn.compose.TransformedTargetRegressor : A fixed transform of y alone.
+    sklstm.forecasting.NaiveForecaster : The simplest baseline.
 
     Notes
     -----
@@ -74,20 +99,6 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     ``predict`` warns once (:class:`~sklstm.exceptions.PaddingWarning`) when the
     steps inside compute rows from padding instead of real history.
-
-    Attributes
-    ----------
-    baseline_ : estimator
-        The fitted baseline.
-    regressor_ : estimator
-        The regressor fitted to the residuals.
-    n_features_in_ : int
-        Number of features seen by the baseline during fit.
-
-    See Also
-    --------
-    sklearn.compose.TransformedTargetRegressor : A fixed transform of y alone.
-    sklstm.forecasting.NaiveForecaster : The simplest baseline.
 
     Examples
     --------
@@ -108,12 +119,29 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "regressor": [HasMethods(["fit", "predict"])],
         "baseline": [HasMethods(["fit", "predict"])],
         "log": ["boolean"],
+        "clip_residual": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    def __init__(self, *, regressor, baseline, log=False):
+    def __init__(self, *, regressor, baseline, log=False, clip_residual=None):
         self.regressor = regressor
         self.baseline = baseline
         self.log = log
+        self.clip_residual = clip_residual
+
+    def _clip(self, residual):
+        """Clip the residuals by the IQR rule of ``clip_residual`` (NaN kept)."""
+        self.residual_bounds_, self.n_residuals_clipped_ = None, 0
+        if self.clip_residual is None:
+            return residual
+        r = residual.reshape(len(residual), -1)
+        known = r[~np.isnan(r).any(axis=1)]
+        q1, q3 = np.percentile(known, [25, 75], axis=0)
+        spread = self.clip_residual * (q3 - q1)
+        low, high = q1 - spread, q3 + spread
+        self.residual_bounds_ = np.vstack([low, high])
+        with np.errstate(invalid="ignore"):
+            self.n_residuals_clipped_ = int(((r < low) | (r > high)).sum())
+        return np.clip(r, low, high).reshape(residual.shape)
 
     def _forward(self, values, name):
         values = np.asarray(values, dtype=np.float64)
@@ -171,6 +199,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             if np.shape(base) != y_arr.shape:
                 base = np.reshape(base, y_arr.shape)
             residual = self._forward(y_arr, "y") - self._forward(base, "the baseline")
+            residual = self._clip(residual)
             self.regressor_ = self._fit_regressor(X, residual, known, fit_params)
         except ValueError as exc:
             _explain_nan(exc)
