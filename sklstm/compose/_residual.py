@@ -178,6 +178,8 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             raise ValueError(
                 "ResidualRegressor requires y to be passed, but the target y is None."
             )
+        if np.iscomplexobj(np.asarray(y)):
+            raise ValueError("Complex data not supported: y is complex.")
         y_arr = np.asarray(y, dtype=np.float64)
         known = ~np.isnan(y_arr.reshape(len(y_arr), -1)).any(axis=1)
         n_unknown = int((~known).sum())
