@@ -73,6 +73,25 @@ _LSTM_DEFAULTS = dict(
 )
 
 
+def _mae_of_known_targets(y_true, y_pred):
+    """Mean absolute error over the rows whose target is known (not NaN)."""
+    from sklearn.metrics import mean_absolute_error
+
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.reshape(np.asarray(y_pred, dtype=np.float64), y_true.shape)
+    known = ~np.isnan(y_true.reshape(len(y_true), -1)).any(axis=1)
+    return mean_absolute_error(y_true[known], y_pred[known])
+
+
+def _default_scoring(scoring):
+    """The default score, made to skip unknown (NaN) targets of validation folds."""
+    if not (isinstance(scoring, str) and scoring == "neg_mean_absolute_error"):
+        return scoring
+    from sklearn.metrics import make_scorer
+
+    return make_scorer(_mae_of_known_targets, greater_is_better=False)
+
+
 def _check_int(name, value, minimum):
     if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name}={value!r} must be an int >= {minimum}.")
@@ -272,12 +291,9 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
             m=m, target=target, growth="multiplicative" if log else "additive"
         )
     cv = TimeSeriesSplit(n_splits=n_splits)
+    scoring = _default_scoring("neg_mean_absolute_error")  # skips NaN targets
     scores = {
-        name: -float(
-            np.mean(
-                cross_val_score(est, X, y, cv=cv, scoring="neg_mean_absolute_error")
-            )
-        )
+        name: -float(np.mean(cross_val_score(est, X, y, cv=cv, scoring=scoring)))
         for name, est in candidates.items()
     }
     return min(scores, key=scores.get), scores
@@ -326,7 +342,8 @@ def tune_lstm_forecaster(
     n_splits : int, default=3
         Folds of the ``TimeSeriesSplit``.
     scoring : str or callable, default="neg_mean_absolute_error"
-        Model selection score.
+        Model selection score. The default skips validation rows whose target
+        is unknown (NaN), as training does.
     random_state : int, default=0
         Seed of every LSTM fitted.
     verbose : int, default=0
@@ -375,6 +392,7 @@ def tune_lstm_forecaster(
         baseline, _ = select_baseline(
             X, y, target=target, m=m, log=log, n_splits=n_splits
         )
+    scoring = _default_scoring(scoring)  # validation rows with NaN y: skipped
     estimator = make_lstm_forecaster(
         target=target,
         m=m,

@@ -137,3 +137,24 @@ def test_clip_residual_bounds_what_the_regressor_learns():
     assert np.ptp(clipped.regressor_.predict(X)) < np.ptp(plain.regressor_.predict(X))
     with pytest.raises(ValueError, match="clip_residual"):
         ResidualRegressor(**kwargs, clip_residual=0).fit(X, y)
+
+
+def test_select_baseline_and_tuning_skip_unknown_targets():
+    from sklstm.recipe import select_baseline, tune_lstm_forecaster
+
+    X, y = make_supervised(_dirty_frame(), "load")
+    choice, scores = select_baseline(X, y, target="load", m=7)
+    assert choice == "seasonal" and np.isfinite(list(scores.values())).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MissingTargetWarning)
+        search = tune_lstm_forecaster(
+            X,
+            y,
+            target="load",
+            m=7,
+            param_grid={"regressor__lstm__units": [2]},
+            n_splits=2,
+            epochs=1,
+            window=4,
+        )
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
