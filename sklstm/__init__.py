@@ -28,6 +28,7 @@ _SUBMODULES = [
     "compose",
     "datasets",
     "diagnose",
+    "exceptions",
     "forecasting",
     "models",
     "preprocessing",

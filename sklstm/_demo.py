@@ -16,7 +16,6 @@ Every number is measured in the run; nothing is written in.
 
 import os
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,18 +62,20 @@ def add_arguments(parser):
 
 
 def _check_output(path):
-    """Return an error message if ``path`` cannot be written, else None."""
-    target = Path(path)
-    if target.is_dir():
-        return f"--output {path}: is a directory; give a file name such as demo.png"
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        return f"--output {path}: the folder {parent} does not exist"
-    if not os.access(parent, os.W_OK) or (
-        target.exists() and not os.access(target, os.W_OK)
-    ):
-        return f"--output {path}: cannot write there (permission denied)"
-    return None
+    """Fail now, not after minutes of tuning, if the figure cannot be written."""
+    from sklstm.cli import CommandError
+
+    if os.path.isdir(path):
+        raise CommandError(f"--output {path!r} is a directory; give a file name.")
+    existed = os.path.exists(path)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CommandError(f"cannot write --output {path!r}: {reason}.") from None
+    if not existed:
+        os.remove(path)
 
 
 def _step(number, text):
@@ -113,12 +114,7 @@ class _Scorer:
 
 def run(args):
     """Carry out ``sklstm demo``; returns the exit code."""
-    import sys
-
-    problem = _check_output(args.output)
-    if problem:
-        print(f"sklstm demo: error: {problem}", file=sys.stderr)
-        return 2
+    _check_output(args.output)
     started = time.perf_counter()
     from sklearn.base import clone
     from sklearn.model_selection import ParameterGrid

@@ -187,7 +187,9 @@ def _fraction(text):
 
 def _add_diagnose_arguments(parser):
     parser.add_argument(
-        "file", metavar="FILE.csv", help="CSV file, one row per time step"
+        "file",
+        metavar="FILE.csv",
+        help="CSV file, one row per time step; its dates: see --date-column",
     )
     parser.add_argument(
         "--target", required=True, metavar="COLUMN", help="the column to forecast"
@@ -198,6 +200,9 @@ def _add_diagnose_arguments(parser):
         default=None,
         metavar="N",
         help="planned window length (timesteps per sample)",
+    )
+    parser.add_argument(
+        "--date-column", default=None, metavar="COLUMN", help=_DATE_COLUMN_HELP
     )
     parser.add_argument(
         "--validation-fraction",
@@ -231,35 +236,22 @@ def _datetime_column(frame):
     return None
 
 
-def read_series_csv(path):
-    """Read a CSV of one row per time step; a date column becomes the index.
+_DATE_COLUMN_HELP = (
+    "the column of dates; by default the first column of datetime type or whose "
+    "every value parses as a date (numeric columns are never taken). The rows are "
+    "sorted by it (the report says so when they were not in order); without one, "
+    "rows are analysed in file order and gaps in time cannot be seen"
+)
 
-    Parameters
-    ----------
-    path : str or path-like
-        The CSV file.
 
-    Returns
-    -------
-    frame : pandas.DataFrame
-        The columns, indexed by the first column whose values all parse as
-        dates (sorted by it), else by row number.
+def _read(path, date_column=None):
+    """Read the CSV; return (frame, notes), notes being info Findings."""
+    import warnings
 
-    Raises
-    ------
-    CommandError
-        If the file cannot be read or parsed, or holds no row.
-
-    Examples
-    --------
-    >>> import io
-    >>> from sklstm.cli import read_series_csv
-    >>> text = "day,load\\n2024-01-02,5\\n2024-01-01,4\\n"
-    >>> frame = read_series_csv(io.StringIO(text))
-    >>> frame.index.name, frame["load"].tolist()
-    ('day', [4, 5])
-    """
+    import numpy as np
     import pandas as pd
+
+    from sklstm.diagnose import Finding
 
     try:
         frame = pd.read_csv(path)
@@ -272,22 +264,97 @@ def read_series_csv(path):
         raise CommandError(f"cannot read {str(path)!r} as CSV: {exc}") from None
     if frame.empty:
         raise CommandError(f"{str(path)!r} holds no data row.")
-    date = _datetime_column(frame)
-    if date is not None:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            index = pd.to_datetime(frame[date], format="mixed")
-        frame = frame.drop(columns=date).set_index(pd.DatetimeIndex(index, name=date))
+    if date_column is not None:
+        columns = [str(c) for c in frame.columns]
+        if date_column not in columns:
+            raise CommandError(
+                f"--date-column {date_column!r} is not a column of {str(path)!r}; "
+                f"its columns are: {', '.join(columns)}."
+            )
+        date = frame.columns[columns.index(date_column)]
+        if pd.api.types.is_numeric_dtype(frame[date]):
+            raise CommandError(
+                f"--date-column {date_column!r} is numeric, not dates; give the "
+                "column whose values are dates such as 2024-01-31."
+            )
+    else:
+        date = _datetime_column(frame)
+    if date is None:
+        note = Finding(
+            "time_index",
+            "info",
+            "found no date column: the rows were analysed in file order, one time "
+            "step each, so gaps in time and unsorted rows cannot be seen.",
+            "name the column of dates with --date-column COLUMN",
+        )
+        return frame, [note]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        index = pd.to_datetime(frame[date], format="mixed", errors="coerce")
+    bad = int(index.isna().sum() - frame[date].isna().sum())
+    if date_column is not None and (bad or index.isna().all()):
+        raise CommandError(
+            f"--date-column {date_column!r}: {max(bad, 1)} value(s) do not parse as "
+            f"dates (e.g. {frame[date][index.isna()].iloc[0]!r})."
+        )
+    frame = frame.drop(columns=date).set_index(pd.DatetimeIndex(index, name=date))
+    notes = []
+    if not frame.index.is_monotonic_increasing:
+        n_back = int((np.diff(frame.index.asi8) < 0).sum())
         frame = frame.sort_index(kind="stable")
-    return frame
+        notes.append(
+            Finding(
+                "time_index",
+                "info",
+                f"the rows were not in time order ({n_back} step"
+                f"{'s' if n_back > 1 else ''} back in time): sorted by column "
+                f"'{date}' for this diagnosis.",
+                "sort the data by time before fitting: frame.sort_index()",
+                column=str(date),
+            )
+        )
+    return frame, notes
+
+
+def read_series_csv(path, date_column=None):
+    """Read a CSV of one row per time step; a date column becomes the index.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file.
+    date_column : str, default=None
+        The column of dates. None: the first column of datetime type or whose
+        values all parse as dates (numeric columns are never taken), if any.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The columns, indexed by the date column (sorted by it), else by row
+        number.
+
+    Raises
+    ------
+    CommandError
+        If the file cannot be read or parsed, holds no row, or ``date_column``
+        is not a column of dates.
+
+    Examples
+    --------
+    >>> import io
+    >>> from sklstm.cli import read_series_csv
+    >>> text = "day,load\\n2024-01-02,5\\n2024-01-01,4\\n"
+    >>> frame = read_series_csv(io.StringIO(text))
+    >>> frame.index.name, frame["load"].tolist()
+    ('day', [4, 5])
+    """
+    return _read(path, date_column)[0]
 
 
 def _run_diagnose(args):
-    from sklstm.diagnose import diagnose_data
+    from sklstm.diagnose import Diagnosis, diagnose_data
 
-    frame = read_series_csv(args.file)
+    frame, notes = _read(args.file, args.date_column)
     columns = [str(c) for c in frame.columns]
     if args.target not in columns:
         raise CommandError(
@@ -311,6 +378,13 @@ def _run_diagnose(args):
         )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+    if notes:
+        diagnosis = Diagnosis(
+            [*diagnosis.findings, *notes],
+            context=diagnosis.context,
+            series=diagnosis.series,
+            n_validation=diagnosis.n_validation,
+        )
     print(diagnosis.to_text())
     return 0
 

@@ -61,7 +61,10 @@ def test_diagnose_without_window_and_univariate(tmp_path, capsys):
     )
     assert cli.main(["diagnose", str(path), "--target", "y"]) == 0
     out = capsys.readouterr().out
-    assert "data: 300 rows, target 'y'" in out and "No problems found." in out
+    assert "data: 300 rows, target 'y'" in out
+    # no date column: the only finding says so, and how to name one
+    assert "0 errors, 0 warnings, 1 info" in out
+    assert "[info] time_index" in out and "found no date column" in out
 
 
 def test_missing_column_is_a_clear_error(series_csv, capsys):
@@ -166,3 +169,29 @@ def test_module_runs_as_a_program(series_csv):
         text=True,
     )
     assert version.stdout.strip() == f"sklstm {sklstm.__version__}"
+
+
+@pytest.mark.parametrize("where", ["missing-dir", "directory"])
+def test_demo_fails_fast_with_one_line_when_output_cannot_be_written(
+    tmp_path, capsys, monkeypatch, where
+):
+    import sklstm._demo
+
+    def no_work(*args):
+        raise AssertionError("the demo started working before checking --output")
+
+    monkeypatch.setattr(sklstm._demo, "_step", no_work)
+    path = tmp_path / "missing" / "x.png" if where == "missing-dir" else tmp_path
+    assert cli.main(["demo", "--output", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("sklstm demo: error:") and repr(str(path)) in err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_demo_output_check_leaves_no_file(tmp_path):
+    from sklstm._demo import _check_output
+
+    path = tmp_path / "figure.png"
+    _check_output(str(path))
+    assert not path.exists()

@@ -113,6 +113,7 @@ def test_outliers_in_a_skewed_column_suggest_a_log_and_huber_for_target():
     y[7] = 30.0
     g = diagnose_data(None, y)["outliers"]
     assert g.column == "y" and "loss='huber'" in g.fix
+    assert "make_lstm_forecaster(clip_residual=3.0)" in g.fix
 
 
 def test_outliers_skip_a_column_whose_iqr_is_zero():

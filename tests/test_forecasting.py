@@ -14,6 +14,7 @@ from sklearn.metrics import mean_absolute_error, root_mean_squared_error
 from sklearn.utils.estimator_checks import check_estimator
 
 from sklstm.datasets import DATASETS, load_airpassengers
+from sklstm.exceptions import PaddingWarning
 from sklstm.forecasting import (
     NaiveForecaster,
     RidgeLagForecaster,
@@ -329,11 +330,13 @@ def test_seasonal_naive_without_history_falls_back_to_naive():
     model = SeasonalNaiveForecaster(m=3, target="y").fit(X, y)
     # in-sample (no continuation): rows 0, 1 have no value one season back
     assert_array_equal(model.predict(X), [1.0, 2.0, 1.0, 2.0, 3.0])
-    # NumPy input never continues; a gap in the index does not either
+    # NumPy input never continues; a gap in the index does not either: both warn
     with pytest.warns(UserWarning, match="does not have valid feature names"):
-        assert_array_equal(model.predict(X.to_numpy()[-1:]), [2.5])
+        with pytest.warns(PaddingWarning, match="the first 1 of the 1 rows"):
+            assert_array_equal(model.predict(X.to_numpy()[-1:]), [2.5])
     later = X.iloc[-1:].set_axis([X.index[-1] + pd.Timedelta(days=30)])
-    assert_array_equal(model.predict(later), [2.5])
+    with pytest.warns(PaddingWarning, match="SeasonalNaiveForecaster"):
+        assert_array_equal(model.predict(later), [2.5])
 
 
 def test_seasonal_naive_with_m_1_is_naive():
@@ -361,7 +364,8 @@ def test_ridge_lag_forecaster_features_and_continuation():
     )
     assert_allclose(pred, model.estimator_.predict(lags))
     # without continuation, the missing history is the first row repeated
-    fresh = model.predict(X_test.reset_index(drop=True))
+    with pytest.warns(PaddingWarning, match="first 23 of the 36 rows"):
+        fresh = model.predict(X_test.reset_index(drop=True))
     first = X_test["passengers"].to_numpy()
     padded = np.concatenate([np.repeat(first[0], 23), first])
     assert_allclose(fresh[0], model.estimator_.predict(padded[23::-1][None, :])[0])
@@ -564,6 +568,7 @@ EXPECTED_FAILED_CHECKS = {
     [NaiveForecaster(), SeasonalNaiveForecaster(), RidgeLagForecaster(n_lags=3)],
     ids=lambda estimator: type(estimator).__name__,
 )
+@pytest.mark.filterwarnings("ignore::sklstm.exceptions.PaddingWarning")
 def test_check_estimator(estimator):
     """scikit-learn's estimator checks pass except the documented ones.
 

@@ -202,14 +202,3 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     ]:
         assert text in out, text
     assert out_png.stat().st_size > 10_000
-
-
-@pytest.mark.parametrize("where", ["missing/demo.png", "."])
-def test_sklstm_demo_fails_fast_on_an_unwritable_output(where, tmp_path, capsys):
-    from sklstm.cli import main
-
-    path = tmp_path / where
-    assert main(["demo", "--output", str(path)]) == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1 and str(path) in captured.err

@@ -1,11 +1,44 @@
 """Learn the residual of a baseline forecast instead of the level of the series."""
 
+import warnings
+from numbers import Real
+
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
-from sklearn.utils import get_tags
-from sklearn.utils.validation import check_is_fitted
+from sklearn.pipeline import Pipeline
+from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from sklstm.utils._compat import HasMethods, _fit_context
+from sklstm.exceptions import MissingTargetWarning
+from sklstm.utils._compat import HasMethods, Interval, _fit_context
+from sklstm.utils._padding import collect_padding
+
+_NAN_HINT = (
+    "ResidualRegressor: a step got NaN. Fill the gaps in X causally with "
+    "sklstm.preprocessing.TimeSeriesImputer as the first step of the regressor's "
+    "pipeline (make_lstm_forecaster's pipeline starts with one); the baselines of "
+    "sklstm.forecasting forward-fill gaps themselves. The step said: "
+)
+
+
+def _explain_nan(exc):
+    """Re-raise a NaN ValueError of a wrapped estimator with the sklstm fix first."""
+    text = str(exc)
+    if isinstance(exc, ValueError) and "NaN" in text and _NAN_HINT not in text:
+        raise ValueError(f"{_NAN_HINT}{text}") from exc
+    raise exc
+
+
+def _sample_weight_key(regressor):
+    """The fit parameter that passes sample weights to ``regressor``, or None."""
+    if isinstance(regressor, Pipeline):
+        name, last = regressor.steps[-1]
+        if last not in (None, "passthrough") and has_fit_parameter(
+            last, "sample_weight"
+        ):
+            return f"{name}__sample_weight"
+        return None
+    return "sample_weight" if has_fit_parameter(regressor, "sample_weight") else None
 
 
 class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -30,6 +63,12 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Work in log space: the residual is ``log(y) - log(baseline(X))`` and
         predictions are ``baseline(X) * exp(regressor(X))``. For strictly
         positive series whose seasonality grows with their level.
+    clip_residual : float > 0 or None, default=None
+        Clip the residuals the regressor learns to ``[q1 - c * iqr, q3 + c *
+        iqr]`` (quartiles of each output's training residuals, ``c`` this
+        value): an outlier in the target gives the largest residuals, so this
+        keeps a few of them from dominating the regressor's loss. None: no
+        clipping. The baseline and the predictions are not clipped.
 
     Attributes
     ----------
@@ -37,6 +76,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         The fitted baseline.
     regressor_ : estimator
         The regressor fitted to the residuals.
+    residual_bounds_ : ndarray of shape (2, n_outputs) or None
+        Lower and upper clipping bounds of the residuals (``clip_residual``).
+    n_residuals_clipped_ : int
+        Number of training residuals clipped.
     n_features_in_ : int
         Number of features seen by the baseline during fit.
 
@@ -44,6 +87,18 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     --------
     sklearn.compose.TransformedTargetRegressor : A fixed transform of y alone.
     sklstm.forecasting.NaiveForecaster : The simplest baseline.
+
+    Notes
+    -----
+    Rows whose target ``y`` is unknown (NaN) are left out of training with a
+    :class:`~sklstm.exceptions.MissingTargetWarning`, but stay in ``X``, so that
+    time-aware steps still see them as history: the regressor gets them with a
+    sample weight of 0 when its (final step's) ``fit`` takes ``sample_weight``,
+    otherwise only the other rows. The baseline is fitted on every row when it
+    accepts NaN targets (sklstm's baselines do), otherwise on the known ones.
+
+    ``predict`` warns once (:class:`~sklstm.exceptions.PaddingWarning`) when the
+    steps inside compute rows from padding instead of real history.
 
     Examples
     --------
@@ -64,21 +119,39 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "regressor": [HasMethods(["fit", "predict"])],
         "baseline": [HasMethods(["fit", "predict"])],
         "log": ["boolean"],
+        "clip_residual": [Interval(Real, 0, None, closed="neither"), None],
     }
 
-    def __init__(self, *, regressor, baseline, log=False):
+    def __init__(self, *, regressor, baseline, log=False, clip_residual=None):
         self.regressor = regressor
         self.baseline = baseline
         self.log = log
+        self.clip_residual = clip_residual
+
+    def _clip(self, residual):
+        """Clip the residuals by the IQR rule of ``clip_residual`` (NaN kept)."""
+        self.residual_bounds_, self.n_residuals_clipped_ = None, 0
+        if self.clip_residual is None:
+            return residual
+        r = residual.reshape(len(residual), -1)
+        known = r[~np.isnan(r).any(axis=1)]
+        q1, q3 = np.percentile(known, [25, 75], axis=0)
+        spread = self.clip_residual * (q3 - q1)
+        low, high = q1 - spread, q3 + spread
+        self.residual_bounds_ = np.vstack([low, high])
+        with np.errstate(invalid="ignore"):
+            self.n_residuals_clipped_ = int(((r < low) | (r > high)).sum())
+        return np.clip(r, low, high).reshape(residual.shape)
 
     def _forward(self, values, name):
         values = np.asarray(values, dtype=np.float64)
         if not self.log:
             return values
-        if not np.all(values > 0):
+        known = values[~np.isnan(values)]
+        if not np.all(known > 0):
             raise ValueError(
                 f"log=True needs strictly positive values, but {name} has minimum "
-                f"{np.nanmin(values)!r}. Use log=False for series that reach 0 or "
+                f"{np.min(known)!r}. Use log=False for series that reach 0 or "
                 f"below."
             )
         return np.log(values)
@@ -105,18 +178,66 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             raise ValueError(
                 "ResidualRegressor requires y to be passed, but the target y is None."
             )
-        self.baseline_ = clone(self.baseline).fit(X, y)
-        base = self.baseline_.predict(X)
+        if np.iscomplexobj(np.asarray(y)):
+            raise ValueError("Complex data not supported: y is complex.")
         y_arr = np.asarray(y, dtype=np.float64)
-        if np.shape(base) != y_arr.shape:
-            base = np.reshape(base, y_arr.shape)
-        residual = self._forward(y_arr, "y") - self._forward(base, "the baseline")
-        self.regressor_ = clone(self.regressor).fit(X, residual, **fit_params)
+        known = ~np.isnan(y_arr.reshape(len(y_arr), -1)).any(axis=1)
+        n_unknown = int((~known).sum())
+        if n_unknown == len(known) and n_unknown:
+            raise ValueError(
+                "ResidualRegressor: every target of y is NaN; there is nothing to "
+                "learn from."
+            )
+        if n_unknown:
+            warnings.warn(
+                f"ResidualRegressor left {n_unknown} of {len(known)} rows out of "
+                "training: their target y is unknown (NaN).",
+                MissingTargetWarning,
+                stacklevel=2,
+            )
+        try:
+            self.baseline_ = self._fit_baseline(X, y, known)
+            base = self.baseline_.predict(X)
+            if np.shape(base) != y_arr.shape:
+                base = np.reshape(base, y_arr.shape)
+            residual = self._forward(y_arr, "y") - self._forward(base, "the baseline")
+            residual = self._clip(residual)
+            self.regressor_ = self._fit_regressor(X, residual, known, fit_params)
+        except ValueError as exc:
+            _explain_nan(exc)
         if hasattr(self.baseline_, "n_features_in_"):
             self.n_features_in_ = self.baseline_.n_features_in_
         if hasattr(self.baseline_, "feature_names_in_"):
             self.feature_names_in_ = self.baseline_.feature_names_in_
         return self
+
+    def _fit_baseline(self, X, y, known):
+        baseline = clone(self.baseline)
+        if known.all():
+            return baseline.fit(X, y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingTargetWarning)  # warned once
+            try:
+                return baseline.fit(X, y)
+            except ValueError as exc:  # a baseline that rejects NaN targets
+                if "NaN" not in str(exc):
+                    raise
+        rows = np.flatnonzero(known)
+        return baseline.fit(_safe_indexing(X, rows), _safe_indexing(y, rows))
+
+    def _fit_regressor(self, X, residual, known, fit_params):
+        regressor = clone(self.regressor)
+        if known.all():
+            return regressor.fit(X, residual, **fit_params)
+        key = _sample_weight_key(regressor)
+        if key is not None:
+            weight = known.astype(np.float64)
+            if fit_params.get(key) is not None:
+                weight = weight * np.asarray(fit_params[key], dtype=np.float64)
+            residual = np.where(np.isnan(residual), 0.0, residual)
+            return regressor.fit(X, residual, **{**fit_params, key: weight})
+        rows = np.flatnonzero(known)
+        return regressor.fit(_safe_indexing(X, rows), residual[rows], **fit_params)
 
     def predict(self, X):
         """Predict ``baseline(X)`` corrected by the fitted residual model.
@@ -132,8 +253,12 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             Predictions in the units of y.
         """
         check_is_fitted(self, "regressor_")
-        base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
-        correction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        try:
+            with collect_padding():  # one PaddingWarning for all the steps
+                base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
+                correction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        except ValueError as exc:
+            _explain_nan(exc)
         correction = np.reshape(correction, base.shape)
         if self.log:
             return base * np.exp(correction)

@@ -156,8 +156,10 @@ def _check_outliers(name, values, outlier_iqr, is_target):
     skewed = evidence["fraction"] >= _SKEWED_FRACTION and finite.min() >= 0
     if is_target:
         fix = (
-            f"use LSTMRegressor(loss='huber') so that they pull less, or clip y to "
-            f"[{fmt(lower)}, {fmt(upper)}] if they are errors"
+            "with sklstm's recipe, make_lstm_forecaster(clip_residual=3.0) clips "
+            "what the LSTM learns from them; for a bare LSTMRegressor, "
+            f"loss='huber' so that they pull less, or clip y to [{fmt(lower)}, "
+            f"{fmt(upper)}] if they are errors"
         )
     elif skewed:
         fix = (

@@ -13,6 +13,7 @@ from sklstm.diagnose._columns import (
 from sklstm.diagnose._input import _n_validation, _prepare, _steps, _where
 from sklstm.diagnose._report import Diagnosis, Finding
 from sklstm.diagnose._series import _check_season, _check_trend, _check_variance
+from sklstm.diagnose._time import _check_order, _check_time_index
 from sklstm.diagnose._utils import check_number
 
 
@@ -185,6 +186,11 @@ def diagnose_data(
       nor datetime.
     - ``missing_values`` (error): NaN or infinite values in a column; with the
       count, the number of gaps, the longest gap and the gap at the start.
+    - ``missing_timestamps`` (warning): a DatetimeIndex or PeriodIndex whose
+      frequency is set or can be inferred misses time steps (rows absent, not
+      NaN); with how many, the longest gap and where. Fix: ``frame.asfreq(...)``
+      then :class:`~sklstm.preprocessing.TimeSeriesImputer`.
+    - ``unsorted_rows`` (warning): a time index not in time order.
     - ``constant_column`` (warning; error for the target).
     - ``outliers`` (warning): values beyond ``outlier_iqr`` IQR.
     - ``feature_scale_mismatch`` (warning): see ``scale_ratio``.
@@ -302,6 +308,9 @@ def _diagnose_prepared(
     for name, values, is_target in columns:
         findings += _check_outliers(name, values, outlier_iqr, is_target)
 
+    findings += _check_order(features.index)
+    if isinstance(features.index, pd.DatetimeIndex | pd.PeriodIndex):
+        findings += _check_time_index(features.index.sort_values())
     findings += _check_feature_scales(features, scale_ratio, scale_limit)
     if target is not None:
         findings += _check_target_scale(target, scale_limit)

@@ -5,10 +5,12 @@ target at t+1 .. t+h) with :func:`make_supervised`;
 :func:`train_test_split_series` splits it as ACCURACY-PROTOCOL.md says, and
 :func:`evaluate_forecaster` runs the whole protocol for one estimator. The
 baselines are scikit-learn regressors in the same framing, so they are scored
-exactly like a pipeline. Nothing here imports TensorFlow.
+exactly like a pipeline. :func:`forecast` gives the next values after the end of
+a frame, indexed by their timestamps. Nothing here imports TensorFlow.
 """
 
 from ._evaluate import evaluate_forecaster
+from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
 from ._naive import NaiveForecaster, SeasonalNaiveForecaster
 from ._ridge import RidgeLagForecaster
@@ -19,6 +21,7 @@ __all__ = [
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",
     "evaluate_forecaster",
+    "forecast",
     "forecast_scores",
     "make_supervised",
     "mean_absolute_scaled_error",

@@ -7,7 +7,15 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._compat import Interval, StrOptions, _fit_context, validate_data
-from ._history import continues, next_label, resolve_target
+from ..utils._padding import report_padding, same_start
+from ._history import (
+    continues,
+    ffill,
+    fill_values,
+    next_label,
+    resolve_target,
+    validate_X_y,
+)
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
 
@@ -16,11 +24,18 @@ class _TargetForecasterMixin:
     """Shared fit bookkeeping: target column and the shape of the forecasts."""
 
     def _fit_target(self, X, y):
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        X, y = validate_X_y(self, X, y)
         self.target_index_ = resolve_target(self, self.target)
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._y_ndim = y.ndim
-        return X, y
+        values = X[:, self.target_index_].astype(np.float64)
+        self.fill_value_ = float(fill_values(self, values)[0])
+        return X, y, values
+
+    def _target_values(self, X, last=None):
+        """The target column of the validated X, gaps forward-filled."""
+        values = X[:, self.target_index_].astype(np.float64)
+        return values, ffill(values, self.fill_value_, last)
 
     def _shape_output(self, pred):
         return pred[:, 0] if self._y_ndim == 1 else pred
@@ -31,6 +46,7 @@ class _TargetForecasterMixin:
         # a baseline that ignores all but one column scores poorly on the random
         # regression problems of scikit-learn's estimator checks
         tags.regressor_tags.poor_score = True
+        tags.input_tags.allow_nan = True  # gaps are forward-filled
         return tags
 
 
@@ -54,6 +70,9 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         Position of the target column in ``X``.
     n_outputs_ : int
         Number of forecast steps (columns of ``y`` in ``fit``).
+    fill_value_ : float
+        Mean of the target column in ``fit``: the forecast from a row whose
+        target has no earlier valid value.
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -67,7 +86,10 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
     Notes
     -----
     Predictions have the shape of ``y`` in ``fit``: 1-D for a 1-D ``y``, otherwise
-    ``(n_samples, n_outputs_)``. NaN in ``X`` is rejected.
+    ``(n_samples, n_outputs_)``. NaN in the target column of ``X`` (a gap) is
+    forward-filled, causally: the forecast from a gap is the last known value
+    (the training mean before the first one). NaN in the other columns and in
+    ``y`` (an unknown target) is accepted and ignored.
 
     Examples
     --------
@@ -121,8 +143,8 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
             The forecasts.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        last = X[:, self.target_index_].astype(np.float64)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        _, last = self._target_values(X)
         return self._shape_output(np.repeat(last[:, None], self.n_outputs_, axis=1))
 
 
@@ -147,6 +169,13 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
     history, and a row whose seasonal value lies before the first row falls back
     to the naive forecast (its own current value, without growth).
 
+    NaN in the target column of ``X`` (a gap) is forward-filled, causally (the
+    training mean before the first valid value); NaN in the other columns and in
+    ``y`` (an unknown target) is accepted and ignored. A ``predict`` that has to
+    fall back for lack of history (neither continuing the training index nor
+    starting with the training rows) warns with
+    :class:`~sklstm.exceptions.PaddingWarning`.
+
     Parameters
     ----------
     m : int, default=12
@@ -165,7 +194,10 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
     n_outputs_ : int
         Number of forecast steps (columns of ``y`` in ``fit``).
     history_ : ndarray of shape (min(m + 1, n_samples),)
-        The last target values of ``X`` in ``fit``.
+        The last target values of ``X`` in ``fit`` (gaps forward-filled).
+    fill_value_ : float
+        Mean of the target column in ``fit``: the fill of a gap with no earlier
+        valid value.
     next_label_ : object or None
         The index label that continues the training ``X`` (None for NumPy input or
         an index whose step is unknown).
@@ -223,10 +255,18 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
             Fitted estimator.
         """
         label = next_label(X)
-        X, _ = self._fit_target(X, y)
-        self.history_ = X[-(self.m + 1) :, self.target_index_].astype(np.float64)
+        X, _, values = self._fit_target(X, y)
+        filled = ffill(values, self.fill_value_)
+        self.history_ = filled[-(self.m + 1) :]
         self.next_label_ = label
+        # the first training values: a predict starting with them falls back
+        # exactly as a predict of the training data does (no warning)
+        self._head = values[: self._n_history()].copy()
         return self
+
+    def _n_history(self):
+        """Rows before each row that the forecast needs (growth: one more)."""
+        return self.m - 1 + (self.growth is not None)
 
     def predict(self, X):
         """Forecast each row's next steps from the same phase of the last season.
@@ -244,8 +284,13 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
         """
         check_is_fitted(self)
         is_continuation = continues(X, self.next_label_)
-        X = validate_data(self, X, reset=False)
-        values = X[:, self.target_index_].astype(np.float64)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        raw, values = self._target_values(
+            X, self.history_[-1:] if is_continuation else None
+        )
+        k = self._n_history()
+        if not is_continuation and k and not same_start(raw, self._head):
+            report_padding(self, n_rows=len(raw), n_history=k)
         history = self.history_ if is_continuation else values[:0]
         full = np.concatenate([history, values])
         origin = len(history) + np.arange(len(values))

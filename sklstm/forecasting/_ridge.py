@@ -1,5 +1,6 @@
 """The protocol's linear baseline: RidgeCV on standardized lags of the target."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -10,8 +11,17 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+from ..exceptions import MissingTargetWarning
 from ..utils._compat import Interval, _fit_context, validate_data
-from ._history import continues, next_label, resolve_target
+from ..utils._padding import report_padding, same_start
+from ._history import (
+    continues,
+    ffill,
+    fill_values,
+    next_label,
+    resolve_target,
+    validate_X_y,
+)
 
 __all__ = ["RidgeLagForecaster"]
 
@@ -68,7 +78,10 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
     lag_columns_ : ndarray of shape (n_lagged_columns,)
         Positions of the lagged columns of ``X``, the target first.
     history_ : ndarray of shape (n_lags - 1, n_lagged_columns)
-        The last rows of the lagged columns in ``fit``.
+        The last rows of the lagged columns in ``fit`` (gaps forward-filled).
+    fill_values_ : ndarray of shape (n_lagged_columns,)
+        Means of the lagged columns in ``fit``: the fill of a gap with no
+        earlier valid value.
     next_label_ : object or None
         The index label that continues the training ``X`` (None for NumPy input or
         an index whose step is unknown).
@@ -84,7 +97,12 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
     Notes
     -----
     ``fit`` needs at least ``n_lags + 1`` rows. Predictions have the shape of ``y``
-    in ``fit``. NaN in ``X`` is rejected.
+    in ``fit``. NaN in the lagged columns of ``X`` (gaps) is forward-filled,
+    causally (the training mean before the first valid value); rows whose ``y`` is
+    NaN (an unknown target) are left out of training with a
+    :class:`~sklstm.exceptions.MissingTargetWarning`. A ``predict`` that pads
+    (neither continuing the training index nor starting with the training rows)
+    warns with :class:`~sklstm.exceptions.PaddingWarning`.
 
     Examples
     --------
@@ -127,7 +145,7 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
             Fitted estimator.
         """
         label = next_label(X)
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        X, y = validate_X_y(self, X, y)
         n_samples = X.shape[0]
         if n_samples < self.n_lags + 1:
             raise ValueError(
@@ -139,12 +157,33 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         self.lag_columns_ = np.array(
             [self.target_index_, *(others if self.exog else [])]
         )
-        values = X[:, self.lag_columns_].astype(np.float64)
+        raw = X[:, self.lag_columns_].astype(np.float64)
+        self.fill_values_ = fill_values(self, raw)
+        values = ffill(raw, self.fill_values_)
+        lags, y = _lag_matrix(values, self.n_lags), y[self.n_lags - 1 :]
+        known = ~np.isnan(y.reshape(len(y), -1)).any(axis=1)
+        if not known.all():
+            n_unknown = int((~known).sum())
+            if n_unknown == len(y):
+                raise ValueError(
+                    f"{type(self).__name__}: every target of y is NaN; there is "
+                    "nothing to learn from."
+                )
+            warnings.warn(
+                f"{type(self).__name__} left {n_unknown} of {len(y)} rows out of "
+                "training: their target y is unknown (NaN).",
+                MissingTargetWarning,
+                stacklevel=2,
+            )
+            lags, y = lags[known], y[known]
         alphas = _PROTOCOL_ALPHAS if self.alphas is None else self.alphas
         self.estimator_ = make_pipeline(StandardScaler(), RidgeCV(alphas=alphas))
-        self.estimator_.fit(_lag_matrix(values, self.n_lags), y[self.n_lags - 1 :])
+        self.estimator_.fit(lags, y)
         self.history_ = values[len(values) - (self.n_lags - 1) :]
         self.next_label_ = label
+        # the first training rows: a predict starting with them pads exactly as
+        # a predict of the training data does (no warning)
+        self._head = raw[: self.n_lags - 1].copy()
         return self
 
     def predict(self, X):
@@ -163,11 +202,15 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         is_continuation = continues(X, self.next_label_)
-        X = validate_data(self, X, reset=False)
-        values = X[:, self.lag_columns_].astype(np.float64)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        raw = X[:, self.lag_columns_].astype(np.float64)
+        last = self.history_[-1] if is_continuation and len(self.history_) else None
+        values = ffill(raw, self.fill_values_, last)
         if is_continuation:
             values = np.concatenate([self.history_, values])
         missing = self.n_lags - 1 - (len(values) - X.shape[0])
+        if missing > 0 and not same_start(raw, self._head):
+            report_padding(self, n_rows=X.shape[0], n_history=self.n_lags - 1)
         if missing > 0:
             values = np.concatenate([np.repeat(values[:1], missing, axis=0), values])
         return self.estimator_.predict(_lag_matrix(values, self.n_lags))
@@ -178,4 +221,5 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         # it sees only the lags of one column (by default), so it scores poorly on
         # the random regression problems of scikit-learn's estimator checks
         tags.regressor_tags.poor_score = True
+        tags.input_tags.allow_nan = True  # gaps are forward-filled
         return tags

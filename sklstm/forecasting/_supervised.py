@@ -78,9 +78,13 @@ def make_supervised(frame, target, horizon=1):
 
     Notes
     -----
-    Missing target values stay missing in ``y``: impute the series first (the
-    accuracy protocol interpolates CO2 linearly), since scikit-learn regressors
-    reject NaN targets.
+    Missing target values stay missing in ``y``. sklstm's recipe
+    (:func:`~sklstm.recipe.make_lstm_forecaster`, through
+    :class:`~sklstm.compose.ResidualRegressor`) and
+    :class:`RidgeLagForecaster` leave those rows out of training with a
+    :class:`~sklstm.exceptions.MissingTargetWarning`; most scikit-learn
+    regressors reject NaN targets, so impute the series first for them (the
+    accuracy protocol interpolates CO2 linearly).
 
     Examples
     --------

@@ -29,6 +29,7 @@ from sklstm.utils._compat import (
     _fit_context,
     validate_data,
 )
+from sklstm.utils._padding import report_padding, same_start
 from sklstm.utils._time import continues, next_label
 
 _FLOAT_DTYPES = (np.float64, np.float32)
@@ -273,10 +274,23 @@ class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
         -------
         X_out : ndarray
             Transformed data with ``n_samples`` rows.
+
+        Warns
+        -----
+        PaddingWarning
+            When the first rows are computed from padding that ``fit`` did not
+            use: ``X`` neither continues the training index nor starts with the
+            training data's first rows (see :class:`~sklstm.exceptions.PaddingWarning`).
         """
         check_is_fitted(self)
         X_arr, index = _validate_X(self, X, reset=False)
-        return self._transform_array(X_arr, continuation=self._continues(index))
+        continuation = self._continues(index)
+        if not continuation:
+            self._check_padding(X_arr)
+        return self._transform_array(X_arr, continuation=continuation)
+
+    def _check_padding(self, X):
+        """Warn when rows of ``X`` would be computed from padding (no-op here)."""
 
     def _continues(self, index):
         """Whether the data being transformed directly follows the training data."""
@@ -317,6 +331,26 @@ class _HistoryTransformer(_TimeAwareTransformer):
 
     def _store_history(self, X, k):
         self.history_ = X[X.shape[0] - k :].copy()
+        # the first training rows: data starting with them is padded as in fit
+        self._head = X[:k].copy()
+
+    def _check_padding(self, X):
+        """Report padding that ``fit`` did not use (see ``PaddingWarning``).
+
+        Silent when padding is asked for (``continuation=False``), visible
+        (``warmup="nan"``), absent (no history needed) or the same as in ``fit``
+        (``X`` starts with the training data's first rows).
+        """
+        k = self.history_.shape[0]
+        if (
+            k == 0
+            or X.shape[0] == 0
+            or self.continuation is False
+            or self.warmup == "nan"
+            or same_start(X, getattr(self, "_head", X[:0]))
+        ):
+            return
+        report_padding(self, n_rows=X.shape[0], n_history=k)
 
     def _prefix(self, X, k, continuation, cols=None):
         """The ``k`` rows conceptually prepended to ``X`` (columns ``cols``).

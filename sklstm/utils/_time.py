@@ -8,10 +8,27 @@ real history for the first rows of the new frame. A frame that starts later
 between are unknown.
 """
 
+import warnings
+
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-__all__ = ["continues", "next_label"]
+__all__ = ["continues", "infer_offset", "next_label"]
+
+
+def infer_offset(index):
+    """``pd.infer_freq`` as a DateOffset (None when it cannot tell).
+
+    pandas 3 warns that ``infer_freq`` will return an offset instead of a string;
+    this gives the offset under every pandas version, without the warning.
+    """
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        freq = pd.infer_freq(index)
+    return None if freq is None else to_offset(freq)
 
 
 def next_label(X):
@@ -27,8 +44,8 @@ def next_label(X):
         return index[-1] + 1
     if isinstance(index, pd.DatetimeIndex):
         freq = index.freq
-        if freq is None and len(index) >= 3:
-            freq = pd.infer_freq(index)
+        if freq is None:
+            freq = infer_offset(index)
         if freq is None:
             return None
         return index[-1] + to_offset(freq)

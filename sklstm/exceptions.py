@@ -1,0 +1,49 @@
+"""Warnings raised by sklstm.
+
+Both are :class:`UserWarning` subclasses, so that they can be filtered on their
+own (``warnings.simplefilter("error", PaddingWarning)`` in tests, for example).
+"""
+
+__all__ = ["MissingTargetWarning", "PaddingWarning"]
+
+
+class PaddingWarning(UserWarning):
+    """Rows were computed from padding instead of the rows before them.
+
+    A time-aware step (lags, rolling statistics, differences, windows, a
+    seasonal or lag baseline) computes each row from the rows before it. When
+    ``transform`` or ``predict`` gets data that neither continues the index seen
+    in ``fit`` nor starts where the training data started (a lone row, a slice
+    from the middle, a NumPy array), the rows before its first rows are unknown
+    and are filled by padding (``warmup``): their outputs are not the ones the
+    model would give with the real history.
+
+    Fix it by passing the rows before the ones you need (at least the history
+    length the warning names) and keeping the last outputs, or a DataFrame whose
+    index continues the training index.
+    :func:`sklstm.forecasting.forecast` forecasts past the end of a frame.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sklstm.exceptions import PaddingWarning
+    >>> from sklstm.preprocessing import LagFeatures
+    >>> lagger = LagFeatures(lags=2).fit(np.arange(10.0).reshape(-1, 1))
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = lagger.transform([[20.0]])
+    >>> caught[0].category is PaddingWarning
+    True
+    """
+
+
+class MissingTargetWarning(UserWarning):
+    """Rows whose target is unknown (NaN) were left out of training.
+
+    Examples
+    --------
+    >>> from sklstm.exceptions import MissingTargetWarning
+    >>> issubclass(MissingTargetWarning, UserWarning)
+    True
+    """

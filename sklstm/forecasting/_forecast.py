@@ -1,0 +1,135 @@
+"""Forecast past the end of a frame: the next values, indexed by their timestamps."""
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._padding import collect_padding
+from ..utils._time import infer_offset
+
+__all__ = ["forecast"]
+
+
+def _future_index(index, horizon, freq):
+    """The ``horizon`` index labels after ``index[-1]``."""
+    if isinstance(index, pd.PeriodIndex):
+        start = index[-1] + 1
+        return pd.period_range(start=start, periods=horizon, freq=index.freq)
+    if isinstance(index, pd.DatetimeIndex):
+        if freq is None:
+            freq = index.freq
+        if freq is None:
+            freq = infer_offset(index)
+        if freq is None:
+            raise ValueError(
+                "frame has a DatetimeIndex without a frequency, and none can be "
+                "inferred (irregular or missing timestamps), so the dates of the "
+                "next values are unknown. Make it regular with "
+                "frame.asfreq('D') (your step; then fill the new gaps with "
+                "sklstm.preprocessing.TimeSeriesImputer), or pass freq='D'."
+            )
+        offset = to_offset(freq)
+        return pd.date_range(start=index[-1] + offset, periods=horizon, freq=offset)
+    if pd.api.types.is_integer_dtype(index.dtype) and len(index) >= 2:
+        step = index[-1] - index[-2]
+        if step > 0:
+            return pd.RangeIndex(
+                index[-1] + step, index[-1] + step * (horizon + 1), step
+            )
+    raise ValueError(
+        f"frame's index ({type(index).__name__}) gives no time step, so the labels "
+        "of the next values are unknown; index frame by a DatetimeIndex with a "
+        "frequency, a PeriodIndex or an increasing integer index."
+    )
+
+
+def _target_name(estimator):
+    """The target column the estimator forecasts, when it says so; else None."""
+    for attr in ("best_estimator_", "baseline_"):
+        inner = getattr(estimator, attr, None)
+        if inner is not None:
+            return _target_name(inner)
+    if hasattr(estimator, "steps"):
+        return _target_name(estimator.steps[-1][1])
+    target = getattr(estimator, "target", None)
+    return target if isinstance(target, str) else None
+
+
+def forecast(estimator, frame, *, freq=None, name=None):
+    """Forecast the next values after the end of ``frame``.
+
+    ``estimator`` was fitted on :func:`make_supervised`'s ``X``, ``y`` (row t:
+    everything known at t; targets t+1 .. t+h). The last row of ``frame`` is the
+    latest forecast origin: this returns ``estimator.predict(frame)[-1]``, the h
+    values after it, indexed by their own timestamps.
+
+    Pass the whole history (e.g. the frame given to :func:`make_supervised`, or
+    it with newer rows appended), not only its last row: the time-aware steps
+    compute the last row from the rows before it. When they lack them, a single
+    :class:`~sklstm.exceptions.PaddingWarning` says so.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        A forecaster fitted on ``make_supervised``'s ``X`` and ``y``: sklstm's
+        recipe (:func:`~sklstm.recipe.make_lstm_forecaster`), a search over it
+        (its ``best_estimator_`` predicts), a baseline or any pipeline.
+    frame : pandas.DataFrame or pandas.Series
+        The history, in time order, with the columns of ``X`` in ``fit``,
+        indexed by a DatetimeIndex with a frequency (``freq`` set or
+        inferable), a PeriodIndex or an increasing integer index.
+    freq : str or DateOffset, default=None
+        Step of a DatetimeIndex without one (``"h"``, ``"D"``, ``"MS"``). None:
+        the index's ``freq``, else the inferred one.
+    name : str, default=None
+        Name of the returned Series. None: the target column's name when the
+        estimator tells it (the recipe and the baselines do), else None.
+
+    Returns
+    -------
+    forecast : pandas.Series of shape (h,)
+        The next h values (h: the columns of ``y`` in ``fit``), indexed by the
+        h labels after ``frame``'s last one.
+
+    Raises
+    ------
+    ValueError
+        When the index gives no time step (no ``freq`` and none inferable, or not
+        a time index), naming the fix.
+
+    See Also
+    --------
+    make_supervised : The framing the estimator is fitted on.
+    evaluate_forecaster : Scores forecasts on a held-out test part.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import RidgeLagForecaster, forecast, make_supervised
+    >>> frame = load_airpassengers()
+    >>> X, y = make_supervised(frame, "passengers", horizon=3)
+    >>> model = RidgeLagForecaster(n_lags=24, target="passengers").fit(X, y)
+    >>> forecast(model, frame).round(1)
+    1961-01-01    447.9
+    1961-02-01    415.1
+    1961-03-01    459.0
+    Freq: MS, Name: passengers, dtype: float64
+    """
+    check_is_fitted(estimator)
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame()
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "frame must be a pandas DataFrame (or Series) indexed by time; got "
+            f"{type(frame).__name__}. A NumPy array has no timestamps to forecast."
+        )
+    if len(frame) == 0:
+        raise ValueError("frame is empty; pass the history to forecast from.")
+    with collect_padding():  # one warning for every step that pads
+        pred = np.asarray(estimator.predict(frame), dtype=np.float64)
+    values = pred[-1].reshape(-1)
+    index = _future_index(frame.index, len(values), freq)
+    if name is None:
+        name = _target_name(estimator)
+    return pd.Series(values, index=index, name=name)

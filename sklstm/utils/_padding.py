@@ -1,0 +1,89 @@
+"""One warning per call when rows are computed from padding.
+
+Every time-aware step reports the padding it used with :func:`report_padding`.
+Outside :func:`collect_padding` the report is a :class:`PaddingWarning` at once;
+inside it (``ResidualRegressor.predict``, ``forecast``), the reports of every
+step are gathered and turned into one warning when the call ends, so that a
+pipeline of several steps warns once.
+"""
+
+import contextvars
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+
+from sklstm.exceptions import PaddingWarning
+
+__all__ = ["collect_padding", "report_padding", "same_start"]
+
+_REPORTS = contextvars.ContextVar("sklstm_padding_reports", default=None)
+
+
+def same_start(X, head):
+    """Whether ``X`` starts with the rows ``head`` (the first training rows).
+
+    Then the rows of ``X`` that need padding were padded the same way in ``fit``:
+    this is the training data (or a frame extending it), not new data.
+    """
+    n = min(len(X), len(head))
+    if n == 0:
+        return False
+    return bool(np.array_equal(X[:n], head[:n], equal_nan=True))
+
+
+_FIX = (
+    "Pass the rows before the ones you need (and keep the last outputs), or a "
+    "DataFrame whose index continues the training index; to forecast past the end "
+    "of a frame, use sklstm.forecasting.forecast(estimator, frame)."
+)
+
+
+def _message(reports):
+    n_rows = max(r[2] for r in reports)
+    if len(reports) == 1:
+        name, n_padded, _, k = reports[0]
+        return (
+            f"{name} computed the first {n_padded} of the {n_rows} rows of X from "
+            f"padding, not from real history: it needs the {k} rows before "
+            "each row, and X neither continues the index seen in fit nor starts "
+            f"where the training data did. {_FIX}"
+        )
+    needs = ", ".join(f"{name} {k}" for name, _, _, k in reports)
+    total = sum(r[3] for r in reports)
+    return (
+        f"The first {min(n_rows, total)} of the {n_rows} rows of X were computed "
+        "from padding, not from real history: X neither continues the "
+        "index seen in fit nor starts where the training data did, and the steps "
+        f"need the rows before each row ({needs}: at most {total} rows of history "
+        f"in all). {_FIX}"
+    )
+
+
+def report_padding(estimator, *, n_rows, n_history):
+    """Record or warn that the first rows of a batch of ``n_rows`` were padded."""
+    report = (type(estimator).__name__, min(n_rows, n_history), n_rows, n_history)
+    reports = _REPORTS.get()
+    if reports is not None:
+        reports.append(report)
+        return
+    warnings.warn(_message([report]), PaddingWarning, stacklevel=4)
+
+
+@contextmanager
+def collect_padding():
+    """Gather the padding reports of the steps run inside; warn once at the end.
+
+    Nested uses report to the outermost one. No warning when the block raises.
+    """
+    if _REPORTS.get() is not None:
+        yield
+        return
+    reports = []
+    token = _REPORTS.set(reports)
+    try:
+        yield
+    finally:
+        _REPORTS.reset(token)
+    if reports:
+        warnings.warn(_message(reports), PaddingWarning, stacklevel=3)
