@@ -1,4 +1,4 @@
-"""diagnose_forecast: each finding fires on its constructed case, never on a good one."""
+"""diagnose_forecast: each finding fires on its case and not on a good forecast."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""README.md's code runs as written: every python block, in order, in a fresh interpreter."""
+"""README.md's python blocks run as written, in order, in a fresh interpreter."""
 
 import re
 import subprocess
