@@ -211,6 +211,22 @@ def _add_diagnose_arguments(parser):
         metavar="F",
         help="last fraction held out for early stopping (default 0.1)",
     )
+    parser.add_argument(
+        "--predictions",
+        default=None,
+        metavar="COLUMN",
+        help="a column of forecasts of the target (empty where there is none): "
+        "the forecasts are diagnosed against the target's actual values (an echo "
+        "of the previous value, a flat line, a bias, worse than naive), the rows "
+        "before the first forecast serve as training series",
+    )
+    parser.add_argument(
+        "--m",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="seasonal period of the forecasts' MASE scale (default 1: naive)",
+    )
 
 
 def _datetime_column(frame):
@@ -369,6 +385,9 @@ def _run_diagnose(args):
             f"numeric column to forecast."
         )
     X = frame.drop(columns=args.target)
+    forecast = None
+    if args.predictions is not None:
+        X, forecast = _diagnose_predictions(args, X, y)
     try:
         diagnosis = diagnose_data(
             X if X.shape[1] else None,
@@ -378,15 +397,51 @@ def _run_diagnose(args):
         )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    if notes:
+    if notes or forecast is not None:
         diagnosis = Diagnosis(
-            [*diagnosis.findings, *notes],
+            [*diagnosis.findings, *notes, *(forecast or [])],
             context=diagnosis.context,
             series=diagnosis.series,
             n_validation=diagnosis.n_validation,
         )
     print(diagnosis.to_text())
     return 0
+
+
+def _diagnose_predictions(args, X, y):
+    """Diagnose ``--predictions`` against the target; return (X without it, report)."""
+    import numpy as np
+
+    from sklstm.diagnose import diagnose_forecast
+
+    if args.predictions not in X.columns:
+        raise CommandError(
+            f"--predictions {args.predictions!r} is not a column of {args.file!r} "
+            f"(other than --target); its columns are: {', '.join(X.columns)}."
+        )
+    pred = X[args.predictions]
+    if not _is_numeric(pred):
+        raise CommandError(
+            f"--predictions {args.predictions!r} is not numeric (dtype {pred.dtype})."
+        )
+    rows = pred.notna().to_numpy() & y.notna().to_numpy()
+    if not rows.any():
+        raise CommandError(
+            f"--predictions {args.predictions!r} has no row with both a forecast "
+            f"and an actual value of {args.target!r}."
+        )
+    first = int(np.argmax(rows))
+    history = y.iloc[:first].dropna().to_numpy(float)
+    try:
+        report = diagnose_forecast(
+            y[rows].to_numpy(float),
+            pred[rows].to_numpy(float),
+            y_train=history if len(history) > args.m else None,
+            m=args.m,
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return X.drop(columns=args.predictions), report
 
 
 def _is_numeric(series):

@@ -195,3 +195,43 @@ def test_demo_output_check_leaves_no_file(tmp_path):
     path = tmp_path / "figure.png"
     _check_output(str(path))
     assert not path.exists()
+
+
+def _forecast_csv(path, forecasts):
+    rng = np.random.RandomState(0)
+    n = 200
+    y = 10 + 3 * np.sin(2 * np.pi * np.arange(n) / 12)
+    y = y + np.cumsum(0.3 * rng.normal(size=n))
+    pred = np.full(n, np.nan)
+    pred[150:] = forecasts(y)
+    days = pd.date_range("2020-01-01", periods=n, freq="D").strftime("%Y-%m-%d")
+    pd.DataFrame({"date": days, "y": y, "lstm": pred}).to_csv(path, index=False)
+
+
+def test_diagnose_predictions_column_finds_an_echo(tmp_path, capsys):
+    path = tmp_path / "forecasts.csv"
+    _forecast_csv(path, lambda y: y[149:-1])  # the previous actual value
+    assert (
+        cli.main(["diagnose", str(path), "--target", "y", "--predictions", "lstm"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "[warning] persistence" in out
+    assert "'lstm'" not in out  # the forecasts are not diagnosed as an input
+
+
+def test_diagnose_predictions_column_quiet_on_good_forecasts(tmp_path, capsys):
+    path = tmp_path / "forecasts.csv"
+    _forecast_csv(path, lambda y: y[150:] + 0.01)
+    assert (
+        cli.main(["diagnose", str(path), "--target", "y", "--predictions", "lstm"]) == 0
+    )
+    out = capsys.readouterr().out
+    for name in ("persistence", "flat_forecast", "worse_than_naive"):
+        assert name not in out
+
+
+def test_diagnose_predictions_column_errors_name_it(tmp_path, capsys):
+    path = tmp_path / "forecasts.csv"
+    _forecast_csv(path, lambda y: y[150:])
+    assert cli.main(["diagnose", str(path), "--target", "y", "--predictions", "p"]) == 1
+    assert "--predictions 'p' is not a column" in capsys.readouterr().err
