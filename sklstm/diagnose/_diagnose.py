@@ -40,7 +40,8 @@ def diagnose(
     Parameters
     ----------
     estimator : estimator, Keras object or None
-        What :func:`diagnose_training` accepts (a fitted LSTMRegressor, possibly
+        What :func:`diagnose_training` accepts (a fitted LSTMRegressor or
+        LSTMClassifier, possibly
         in a Pipeline, search or TransformedTargetRegressor), or None to diagnose
         the data alone.
     X : DataFrame, Series, array-like or None
@@ -115,8 +116,9 @@ divergence_factor, min_best_epoch : float or int
         scale_ratio,
         scale_limit,
     )
-    data = _prepare(X, y)
     run = _unwrap(estimator) if estimator is not None else None
+    # a classifier's y holds labels: the data checks read X alone
+    data = _prepare(X, None if run is not None and run.loss == "log_loss" else y)
     if window is None and data.n_timesteps is None and run is not None:
         window = getattr(run.model, "n_timesteps_in_", None)
     if validation_fraction is None:
