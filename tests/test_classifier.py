@@ -2,7 +2,6 @@
 
 import pickle
 
-import keras
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,6 +14,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
 from sklstm import LSTMClassifier, LSTMRegressor, Windower
+from sklstm.models._tf import keras
 
 FAST = dict(units=4, epochs=3, batch_size=16, random_state=0)
 

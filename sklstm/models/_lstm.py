@@ -146,6 +146,17 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     (3,)
     >>> reg.n_features_in_, reg.n_timesteps_in_, reg.n_epochs_
     (2, 5, 5)
+
+    Keras' vocabulary: an optimizer name in any case, or an instance (copied
+    for every fit) with its own settings, such as gradient clipping:
+
+    >>> import keras
+    >>> clipped = keras.optimizers.Adam(learning_rate=0.01, clipnorm=1.0)
+    >>> reg = LSTMRegressor(units=8, epochs=2, optimizer=clipped).fit(X, y)
+    >>> reg.model_.optimizer.clipnorm, reg.model_.optimizer is clipped
+    (1.0, False)
+    >>> LSTMRegressor(units=8, epochs=2, optimizer="RMSprop").fit(X, y).n_epochs_
+    2
     """
 
     _parameter_constraints: dict = {
