@@ -1,7 +1,8 @@
 """sklstm: accurate LSTM forecasting as scikit-learn components.
 
 ``import sklstm`` is cheap: it does not import TensorFlow. The Keras-backed
-estimators (:class:`sklstm.LSTMRegressor`) are loaded on first access.
+estimators (:class:`sklstm.LSTMRegressor`, :class:`sklstm.LSTMClassifier`) are
+loaded on first access.
 """
 
 import importlib
@@ -21,6 +22,7 @@ __version__ = "0.1.0.dev0"
 # name -> submodule that defines it; loaded on first attribute access so that
 # ``import sklstm`` never imports TensorFlow.
 _LAZY = {
+    "LSTMClassifier": "sklstm.models",
     "LSTMRegressor": "sklstm.models",
 }
 _SUBMODULES = [
@@ -38,6 +40,7 @@ _SUBMODULES = [
 
 __all__ = [
     "DiffFeatures",
+    "LSTMClassifier",
     "LSTMRegressor",
     "LagFeatures",
     "OutlierClipper",

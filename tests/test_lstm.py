@@ -232,7 +232,11 @@ def test_l1_l2_add_penalty_losses(data):
     plain = LSTMRegressor(**{**FAST, "epochs": 1}).fit(X, y)
     reg = LSTMRegressor(**{**FAST, "epochs": 1}, l1=0.01, l2=0.01).fit(X, y)
     assert len(plain.model_.losses) == 0
-    assert len(reg.model_.losses) == 2  # LSTM kernel + output kernel
+    # the default regularize="lstm" penalizes the LSTM kernel only, as the seed's
+    # kernel_regularizer; regularize="all" adds the output layer's kernel
+    assert len(reg.model_.losses) == 1
+    every = LSTMRegressor(**{**FAST, "epochs": 1}, l2=0.01, regularize="all")
+    assert len(every.fit(X, y).model_.losses) == 2
 
 
 def test_units_tuple_must_match_n_layers(data):

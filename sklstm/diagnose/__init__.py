@@ -3,7 +3,8 @@
 The three causes of inaccurate LSTM forecasts -- data preparation,
 architecture, regularization -- show up as numbers in the data and in the
 training history. :func:`diagnose_data` checks X and y before any model,
-:func:`diagnose_training` checks a fitted :class:`~sklstm.LSTMRegressor` (also
+:func:`diagnose_training` checks a fitted :class:`~sklstm.LSTMRegressor` or
+:class:`~sklstm.LSTMClassifier` (also
 inside a ``Pipeline``, a search or a ``TransformedTargetRegressor``), and
 :func:`diagnose_forecast` checks the forecasts against the actual values
 (an echo of the last value, a flat line, a bias, worse than naive), and

@@ -47,7 +47,8 @@ def diagnose(
     Parameters
     ----------
     estimator : estimator, Keras object or None
-        What :func:`diagnose_training` accepts (a fitted LSTMRegressor, possibly
+        What :func:`diagnose_training` accepts (a fitted LSTMRegressor or
+        LSTMClassifier, possibly
         in a Pipeline, search or TransformedTargetRegressor), or None to diagnose
         the data alone.
     X : DataFrame, Series, array-like or None
@@ -136,14 +137,15 @@ divergence_factor, min_best_epoch : float or int
             f"or neither (got y_test={'None' if y_test is None else '...'}, "
             f"y_pred={'None' if y_pred is None else '...'})."
         )
-    data = _prepare(X, y)
+    run = _unwrap(estimator) if estimator is not None else None
+    # a classifier's y holds labels: the data checks read X alone
+    data = _prepare(X, None if run is not None and run.loss == "log_loss" else y)
     forecast = None
     if y_pred is not None:
         history = None if data.target is None else data.target.to_numpy(float)
         if history is not None and (len(history) <= m or np.isnan(history).any()):
             history = None
         forecast = diagnose_forecast(y_test, y_pred, y_train=history, m=m)
-    run = _unwrap(estimator) if estimator is not None else None
     if window is None and data.n_timesteps is None and run is not None:
         window = getattr(run.model, "n_timesteps_in_", None)
     if validation_fraction is None:

@@ -286,6 +286,20 @@ def _check_against_baselines(run, baselines, kinds, underfit_ratio):
     if "validation" in baselines and val.size and not findings:
         best = int(np.argmin(val))
         base = baselines["validation"]
+        if run.loss == "log_loss":
+            fix = (
+                "compare every change with the majority class; give the window "
+                "more history, scale the inputs, try class_weight='balanced' if "
+                "one class dominates, and regularize (dropout=0.2) if the "
+                "training loss is far lower"
+            )
+        else:
+            fix = (
+                "compare every change with that forecast; difference a trending "
+                "target, "
+                "give the window a full seasonal period, scale the inputs, and "
+                "regularize (dropout=0.2) if the training loss is far lower"
+            )
         if val[best] >= underfit_ratio * base:
             findings.append(
                 Finding(
@@ -297,10 +311,7 @@ def _check_against_baselines(run, baselines, kinds, underfit_ratio):
                     f"{fmt(base)} on the validation part: the network has learned "
                     "nothing "
                     f"that forecast does not know.",
-                    "compare every change with that forecast; difference a trending "
-                    "target, "
-                    "give the window a full seasonal period, scale the inputs, and "
-                    "regularize (dropout=0.2) if the training loss is far lower",
+                    fix,
                     epoch=best + 1,
                     evidence={
                         "best_val_loss": float(val[best]),
@@ -334,7 +345,7 @@ def _check_validation(run, baselines):
         )
     if run.params:
         fix = (
-            "LSTMRegressor(early_stopping=True, validation_fraction=0.1) (the "
+            f"{run.path[-1]}(early_stopping=True, validation_fraction=0.1) (the "
             "defaults): the last 10% of the windows are held out and the best "
             "epoch is kept"
         )

@@ -1,7 +1,7 @@
 """Reading a fitted LSTM by duck typing: unwrapping, history, trivial baselines.
 
 An "LSTM run" is any object with a ``history_`` dict (an sklstm
-``LSTMRegressor``), possibly inside a search, a Pipeline or a
+``LSTMRegressor`` or ``LSTMClassifier``), possibly inside a search, a Pipeline or a
 TransformedTargetRegressor, or a Keras ``Model`` / ``History`` after ``fit``.
 Nothing here imports TensorFlow or sklstm's Keras-backed models.
 """
@@ -13,6 +13,16 @@ from sklearn.exceptions import NotFittedError
 
 _MSE = {"mse", "mean_squared_error", "meansquarederror"}
 _MAE = {"mae", "mean_absolute_error", "meanabsoluteerror"}
+# cross-entropies: the losses of a classifier, in nats
+_LOG_LOSS = {
+    "binary_crossentropy",
+    "binarycrossentropy",
+    "sparse_categorical_crossentropy",
+    "sparsecategoricalcrossentropy",
+    "categorical_crossentropy",
+    "categoricalcrossentropy",
+}
+_CLASSIFIERS = {"LSTMClassifier"}
 _SCALER_NAMES = {"QuantileTransformer", "PowerTransformer", "Normalizer"}
 
 
@@ -28,7 +38,7 @@ class _Run:
     early_stopping: bool
     params: dict  # LSTMRegressor parameters, {} for a raw Keras model
     cells: list  # (layer name, config) of every LSTM layer of a raw Keras model
-    loss: str | None  # "mse", "mae" or None (another loss)
+    loss: str | None  # "mse", "mae", "log_loss" (a cross-entropy) or None
     steps: list = field(default_factory=list)  # (name, transformer) before the model
     target_transforms: list = field(default_factory=list)  # fitted y transformers
     scales_target: str | None = None  # what scales y, if anything
@@ -70,6 +80,8 @@ def _loss_name(loss):
         return "mse"
     if name in _MAE:
         return "mae"
+    if name in _LOG_LOSS:
+        return "log_loss"
     return None
 
 
@@ -148,7 +160,7 @@ def _unwrap(estimator):
             run = _from_keras(obj, path)
             run.steps, run.target_transforms = steps, target_transforms
             return run
-        if type(obj).__name__ == "LSTMRegressor" or any(
+        if type(obj).__name__ in {"LSTMRegressor", *_CLASSIFIERS} or any(
             hasattr(obj, a) for a in ("estimator", "regressor", "param_grid")
         ):
             raise NotFittedError(
@@ -158,7 +170,8 @@ def _unwrap(estimator):
             )
         raise ValueError(
             f"estimator={type(obj).__name__}(...) has no Keras training history: "
-            f"diagnose_training reads a fitted sklstm.LSTMRegressor (history_), "
+            f"diagnose_training reads a fitted sklstm.LSTMRegressor or "
+            f"LSTMClassifier (history_), "
             f"possibly inside a Pipeline, a search or a TransformedTargetRegressor, "
             f"or a Keras Model / History after fit."
         )
@@ -178,7 +191,9 @@ def _unwrap(estimator):
         early_stopping=early,
         params=params,
         cells=[],
-        loss=_loss_name(params.get("loss", "mse")),
+        loss=(
+            "log_loss" if _is_classifier(obj) else _loss_name(params.get("loss", "mse"))
+        ),
         steps=steps,
         target_transforms=target_transforms,
     )
@@ -212,11 +227,87 @@ def _training_units(run, y):
     return y2
 
 
+def _is_classifier(obj):
+    return type(obj).__name__ in _CLASSIFIERS or (
+        hasattr(obj, "classes_") and hasattr(obj, "history_")
+    )
+
+
+def _class_codes(run, y):
+    """Class labels as codes 0..k-1 (the classifier's, else the sorted labels);
+    one-hot rows (categorical cross-entropy) by their largest entry."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1)
+    y = y.ravel()
+    classes = getattr(run.model, "classes_", None)
+    if classes is None:
+        classes = np.unique(y)
+    codes = np.searchsorted(classes, y)
+    unknown = (codes >= len(classes)) | (
+        np.asarray(classes)[np.minimum(codes, len(classes) - 1)] != y
+    )
+    if unknown.any():
+        raise ValueError(
+            f"y holds labels that are not classes of the model: "
+            f"{np.unique(y[unknown])[:5].tolist()}; the classes are "
+            f"{np.asarray(classes).tolist()}."
+        )
+    return codes
+
+
+def _class_weights(run, codes, n_classes):
+    """Per-sample weights of the loss from the classifier's ``class_weight``."""
+    class_weight = run.params.get("class_weight")
+    weights = np.ones(len(codes))
+    if class_weight == "balanced":
+        counts = np.bincount(codes, minlength=n_classes)
+        per_class = len(codes) / (n_classes * np.maximum(counts, 1))
+        weights = per_class[codes]
+    elif isinstance(class_weight, dict):
+        classes = list(getattr(run.model, "classes_", range(n_classes)))
+        per_class = np.array([float(class_weight.get(c, 1.0)) for c in classes])
+        weights = per_class[codes]
+    return weights
+
+
+def _class_share_baselines(run, codes, n_val):
+    """Cross-entropy of the class-share forecast (every sample gets the
+    training share of each class: the majority-class model's probabilities)
+    on the training part and on the validation part, weighted as in training.
+    ``codes`` are the labels as :func:`_class_codes` gives them."""
+    if codes is None:
+        return {}, {}
+    codes = np.asarray(codes, dtype=np.int64)
+    n_classes = int(getattr(run.model, "n_classes_", 0) or codes.max() + 1)
+    weights = _class_weights(run, codes, n_classes)
+    n_train = len(codes) - n_val
+    if n_train < 1:
+        return {}, {}
+    mass = np.bincount(codes[:n_train], weights[:n_train], minlength=n_classes)
+    share = mass / mass.sum()
+    values, kinds = {}, {}
+    parts = {"train": slice(0, n_train)}
+    if n_val:
+        parts["validation"] = slice(n_train, None)
+    with np.errstate(divide="ignore"):
+        nll = -np.log(share)
+    for part, rows in parts.items():
+        values[part] = float(
+            np.sum(weights[rows] * nll[codes[rows]]) / len(codes[rows])
+        )
+        kinds[part] = "majority_class"
+    return values, kinds
+
+
 def _baselines(run, y, n_val):
     """Loss of the better trivial forecast (repeat the last value / the training
-    mean) on the training part and on the validation part, in training units."""
+    mean; for a classifier, the class shares, y as class codes) on the training
+    part and on the validation part, in training units."""
     if run.loss is None:
         return {}, {}
+    if run.loss == "log_loss":
+        return _class_share_baselines(run, y, n_val)
     if y is None:
         if run.scales_target and run.loss == "mse" and not run.target_transforms:
             # a standardized target: the mean forecast scores about 1
@@ -257,6 +348,9 @@ def _baselines(run, y, n_val):
 _KIND_TEXT = {
     "naive": "naive forecast (repeat the last value)",
     "mean": "mean forecast (predict the training mean)",
+    "majority_class": (
+        "majority-class model (every sample gets the training share of each class)"
+    ),
 }
 
 

@@ -25,9 +25,10 @@ def _act_name(value):
 def _check_cudnn(run):
     if run.params:
         p = run.params
+        name = run.path[-1]
         settings = [
             (
-                "the LSTMRegressor",
+                f"the {name}",
                 {
                     "activation": _act_name(p.get("activation", "tanh")),
                     "recurrent_activation": _act_name(
@@ -38,7 +39,7 @@ def _check_cudnn(run):
             )
         ]
         fix = (
-            "LSTMRegressor(activation='tanh', recurrent_activation='sigmoid', "
+            f"{name}(activation='tanh', recurrent_activation='sigmoid', "
             "recurrent_dropout=0.0); regularize with dropout=... between layers "
             "instead"
         )
@@ -183,8 +184,8 @@ def _check_scaling(run, X, scale_ratio, scale_limit):
 
 
 def _check_target_scaling(run, y, scale_limit):
-    if y is None or run.scales_target:
-        return []
+    if y is None or run.scales_target or run.loss == "log_loss":
+        return []  # a classifier's target is a class, not a number to scale
     values = np.asarray(y, dtype=np.float64)
     values = values[np.isfinite(values)]
     if not values.size or np.max(np.abs(values)) <= scale_limit:

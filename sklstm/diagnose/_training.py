@@ -14,7 +14,7 @@ from sklstm.diagnose._history import (
 )
 from sklstm.diagnose._input import _n_validation, _to_float
 from sklstm.diagnose._report import Diagnosis
-from sklstm.diagnose._run import _baselines, _unwrap
+from sklstm.diagnose._run import _baselines, _class_codes, _unwrap
 from sklstm.diagnose._setup import (
     _check_cudnn,
     _check_lookahead,
@@ -68,7 +68,8 @@ def diagnose_training(
     Parameters
     ----------
     estimator : estimator or Keras object
-        A fitted :class:`sklstm.LSTMRegressor`, or a fitted ``Pipeline`` (its
+        A fitted :class:`sklstm.LSTMRegressor` or
+        :class:`sklstm.LSTMClassifier`, or a fitted ``Pipeline`` (its
         last step), ``GridSearchCV`` / ``RandomizedSearchCV`` (its
         ``best_estimator_``) or ``TransformedTargetRegressor`` (its
         ``regressor_``) around one, nested in any order. A Keras ``Model`` after
@@ -77,8 +78,9 @@ def diagnose_training(
     X : array-like or DataFrame, default=None
         The inputs the estimator was fitted on (for the scaling checks).
     y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
-        The targets it was fitted on, in time order (for the trivial-forecast
-        baselines and the target scaling check).
+        The targets it was fitted on, in time order (for a classifier, its
+        class labels): for the trivial-forecast baselines and the target
+        scaling check.
     overfit_rise : float > 0, default=0.1
         ``overfitting`` fires when the last validation loss is at least this
         fraction above its minimum while the training loss has fallen since.
@@ -129,7 +131,12 @@ def diagnose_training(
     ``scale_target=True`` the target is standardized, so a constant forecast
     scores about 1 (MSE). The baselines need ``loss`` "mse" or "mae" and y; with
     ``scale_target=True`` and no y, the training loss is compared with 1.0.
-    Training losses include dropout and weight penalties.
+    For a fitted :class:`~sklstm.LSTMClassifier` (or a Keras model trained with
+    a cross-entropy) y is the class labels and the baseline is the
+    majority-class model: every sample gets the training share of each class,
+    whose cross-entropy is that of the class distribution, weighted as
+    ``class_weight`` weighs the training loss. Training losses include
+    dropout and weight penalties.
 
     The checks and their identifiers: ``diverged`` (error),
     ``unstable_training`` (warning), ``overfitting``
@@ -202,7 +209,8 @@ def _diagnose_run(
 ):
     """diagnose_training on an unwrapped, parameter-checked run."""
     if y is not None:
-        y = _to_float(y, "y")
+        # a classifier's y is its labels: compared as class codes
+        y = _class_codes(run, y) if run.loss == "log_loss" else _to_float(y, "y")
     n_val = 0
     if run.history.get("val_loss") and y is not None:
         fraction = run.params.get("validation_fraction", 0.1)
@@ -229,7 +237,9 @@ def _diagnose_run(
     val = run.history.get("val_loss") or []
     if 1 <= run.kept_epoch <= len(val):
         training += f" (val_loss {fmt(val[run.kept_epoch - 1])})"
-    if run.loss:
+    if run.loss == "log_loss":
+        training += "; loss: cross-entropy in nats"
+    elif run.loss:
         units = "standardized target" if run.scales_target else "training units"
         training += f"; loss={run.loss!r} in {units}"
     if baselines:

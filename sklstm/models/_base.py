@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from sklstm.models import _engine
 from sklstm.models._network import build_network, check_architecture
+from sklstm.models._params import keras_keyword_error
 from sklstm.models._tf import draw_seed, quiet, seeded
 from sklstm.models._windows import Windows
 from sklstm.utils._compat import _check_feature_names, _fit_context, validate_data
@@ -42,9 +43,11 @@ class _Identity:
 class KerasLSTMBase(BaseWrapper):
     """What every sklstm Keras estimator shares; not public.
 
-    Subclasses define ``__init__`` (the parameters), ``_parameter_constraints``
-    and ``_make_target_encoder`` (a transformer with ``fit``, ``transform``,
-    ``inverse_transform`` and ``get_metadata``).
+    Subclasses define ``__init__`` (the parameters), ``_parameter_constraints``,
+    ``_make_target_encoder`` (a transformer with ``fit``, ``transform``,
+    ``inverse_transform`` and ``get_metadata``), ``_network_head`` (output
+    units, output activation and loss of the network) and, for targets other
+    than numbers, ``_validate_y``.
     """
 
     # scikeras reads these attributes; sklstm fixes them rather than exposing
@@ -62,8 +65,36 @@ class KerasLSTMBase(BaseWrapper):
     # Parameters are the signature of __init__, as for any scikit-learn estimator
     # (scikeras lists every public instance attribute instead).
     _get_param_names = classmethod(BaseEstimator._get_param_names.__func__)
-    set_params = BaseEstimator.set_params
     __repr__ = BaseEstimator.__repr__
+
+    def __new__(cls, *args, **kwargs):
+        # Keras users write kernel_regularizer=, validation_split=, callbacks=:
+        # name the sklstm parameter instead of Python's bare "unexpected keyword
+        # argument". __init__ itself only stores; clone and pickle never pass
+        # such keywords.
+        error = keras_keyword_error(cls, kwargs)
+        if error is not None:
+            raise error
+        return super().__new__(cls)
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters (``name=value``, or ``step__name=value`` for
+            nested objects).
+
+        Returns
+        -------
+        self : estimator instance
+            The estimator.
+        """
+        error = keras_keyword_error(type(self), params, error=ValueError)
+        if error is not None:
+            raise error
+        return BaseEstimator.set_params(self, **params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -190,11 +221,14 @@ class KerasLSTMBase(BaseWrapper):
         self.target_encoder_ = self.target_encoder.fit(y)
         vars(self).update(**self.target_encoder_.get_metadata())
         self.feature_encoder_ = self.feature_encoder.fit(X)
+        n_units, output_activation, loss = self._network_head()
         self.model_ = build_network(
             self,
             n_timesteps=self.n_timesteps_in_,
             n_features=self.n_features_in_,
-            n_outputs=self.n_outputs_,
+            n_outputs=n_units,
+            output_activation=output_activation,
+            loss=loss,
         )
         self._engine_key = _engine.architecture_key(self.model_)
         self._fit_callbacks = []
@@ -279,12 +313,8 @@ class KerasLSTMBase(BaseWrapper):
                 dtype=(np.float32, np.float64),
                 ensure_min_samples=1,
             )
-            if y is None:
-                X = validate_data(self, X, reset=reset, **common)
-            else:
-                X, y = validate_data(
-                    self, X, y, reset=reset, multi_output=True, y_numeric=True, **common
-                )
+            X = validate_data(self, X, reset=reset, **common)
+            if y is not None:
                 y = self._validate_y(y, len(X))
             if X.ndim not in (2, 3):
                 raise ValueError(
@@ -318,6 +348,7 @@ class KerasLSTMBase(BaseWrapper):
         return windows, y
 
     def _validate_y(self, y, n_samples):
+        """y as float64, 1-D or 2-D, one row per sample (a regressor's y)."""
         y = check_array(
             y,
             ensure_2d=False,

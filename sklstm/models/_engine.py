@@ -67,6 +67,15 @@ def architecture_key(model):
     return json.dumps(config, sort_keys=True, default=repr)
 
 
+def _target_width(model):
+    """Columns of y the model's loss reads: one per output, except a sparse
+    loss's single column of class codes (a softmax over k classes)."""
+    loss = model.loss
+    name = loss if isinstance(loss, str) else getattr(loss, "name", None)
+    name = str(name or type(loss).__name__).lower()
+    return 1 if "sparse" in name else model.output_shape[-1]
+
+
 class Trainer:
     """A compiled copy of one architecture and its traced epoch graphs.
 
@@ -95,7 +104,7 @@ class Trainer:
 
         base = tf.TensorSpec([None, self.n_features], tf.float32)
         starts = tf.TensorSpec([None], tf.int64)
-        target = tf.TensorSpec([None, self.n_outputs], tf.float32)
+        target = tf.TensorSpec([None, _target_width(model)], tf.float32)
         weight = tf.TensorSpec([None], tf.float32)
         size = tf.TensorSpec([], tf.int64)
         self.train_epoch = tf.function(
@@ -255,8 +264,8 @@ def train(
         Its :func:`architecture_key`.
     windows : Windows
         Training windows, in time order.
-    y : ndarray of shape (n_samples, n_outputs), float32
-        Targets (already scaled).
+    y : ndarray of shape (n_samples, n_targets), float32
+        Targets as the loss reads them (scaled values, or class codes).
     sample_weight : ndarray of shape (n_samples,) or None
         Per-sample loss weights.
     epochs : int

@@ -6,31 +6,16 @@ The Keras network is built by :mod:`sklstm.models._network`, trained by
 Importing this module imports TensorFlow (about 3 s).
 """
 
-from numbers import Integral, Real
-
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils import RegressorTags
 
 from sklstm.models._base import KerasLSTMBase
-from sklstm.utils._compat import Interval, RealNotInt, StrOptions
+from sklstm.models._params import ACTIVATIONS, SHARED_CONSTRAINTS, fill_doc
+from sklstm.utils._compat import StrOptions
 
 __all__ = ["LSTMRegressor"]
 
-_ACTIVATIONS = {
-    "tanh",
-    "sigmoid",
-    "hard_sigmoid",
-    "relu",
-    "elu",
-    "selu",
-    "gelu",
-    "swish",
-    "softsign",
-    "softplus",
-    "linear",
-}
-_OPTIMIZERS = {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad", "adamax", "lion"}
 _LOSSES = {
     "mse",
     "mae",
@@ -89,6 +74,7 @@ class _TargetScaler(TransformerMixin, BaseEstimator):
 # --------------------------------------------------------------------------- #
 # The regressor
 # --------------------------------------------------------------------------- #
+@fill_doc
 class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     """Long short-term memory network regressor with grid-searchable settings.
 
@@ -99,99 +85,22 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
 
     Parameters
     ----------
-    n_layers : int, default=1
-        Number of stacked recurrent layers. Every layer but the last returns
-        sequences, so stacking needs no further settings.
-    units : int or tuple of int, default=32
-        Units of each recurrent layer: one int for every layer, or one entry per
-        layer (its length must equal ``n_layers``).
-    bidirectional : bool, default=False
-        Wrap each recurrent layer in ``keras.layers.Bidirectional`` (it then
-        reads the window both ways and has twice the outputs).
-    activation : str, default="tanh"
-        Activation of the LSTM cell output and candidate state. Anything but
-        ``"tanh"`` disables the fused cuDNN kernel on a GPU.
-    recurrent_activation : str, default="sigmoid"
-        Activation of the LSTM gates.
-    normalization : {"batch", "layer"} or None, default=None
-        Normalization layer after every recurrent layer (so between stacked
-        layers and before the head): ``BatchNormalization`` or
-        ``LayerNormalization``.
-    dense_units : tuple of int, default=()
-        Sizes of hidden ``Dense`` layers between the last recurrent layer and the
-        output layer (a "head"). Empty: the output layer follows directly.
-    dense_activation : str, default="relu"
-        Activation of the hidden ``Dense`` layers of the head.
+    {network_parameters}
     output_activation : str, default="linear"
         Activation of the output layer; linear is right for regression.
-    dropout : float, default=0.0
-        Fraction dropped by a ``Dropout`` layer after every recurrent layer and
-        after every hidden ``Dense`` layer.
-    recurrent_dropout : float, default=0.0
-        Fraction of the recurrent state dropped inside each LSTM cell (Keras'
-        ``recurrent_dropout``). Non-zero disables the fused cuDNN kernel.
-    l1 : float, default=0.0
-        L1 penalty on the kernels (input weights) of every LSTM and Dense layer.
-    l2 : float, default=0.0
-        L2 penalty on the kernels of every LSTM and Dense layer.
-    early_stopping : bool, default=True
-        Stop when the validation loss has not improved for ``patience`` epochs
-        and keep the weights of the best epoch. The validation set is the last
-        ``validation_fraction`` of the training data in time order (never
-        shuffled into training).
-    patience : int, default=10
-        Epochs without improvement of the validation loss before stopping.
-    validation_fraction : float, default=0.1
-        Fraction of the training samples, taken from the end, held out for early
-        stopping. Ignored when ``early_stopping=False``.
-    optimizer : str, default="adam"
-        Name of a Keras optimizer: "adam", "adamw", "nadam", "rmsprop", "sgd",
-        "adagrad", "adamax" or "lion".
-    learning_rate : float, default=0.001
-        Learning rate of the optimizer.
     loss : str or callable, default="mse"
         Keras loss: "mse", "mae", "huber", "log_cosh" (or their long names), or
         a callable ``loss(y_true, y_pred)``.
-    epochs : int, default=100
-        Maximum number of passes over the training data.
-    batch_size : int, default=32
-        Samples per gradient step (and per prediction batch).
-    shuffle : bool, default=True
-        Shuffle the training windows each epoch. Windows carry their own past,
-        so shuffling them does not leak the future; the validation set is split
-        off before shuffling.
+    {training_parameters}
     scale_target : bool, default=True
         Standardize y (per output) for training and invert the scaling on
         predict, so a target in the thousands trains like a scaled one. The
         losses in ``history_`` are then in standardized units.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialization, dropout and shuffling. The same int gives
-        identical predictions on CPU. A ``RandomState`` is drawn from once per
-        fit. Seeding restores Python's, NumPy's and Keras' global random state
-        afterwards, leaves TensorFlow's global seed alone and does not enable
-        TensorFlow op determinism.
-    verbose : int, default=0
-        0 prints nothing; 1 or more print one line per epoch (its loss and
-        validation loss) and let TensorFlow's warnings through.
+    {seed_parameters}
 
     Attributes
     ----------
-    model_ : keras.Model
-        The fitted Keras model.
-    history_ : dict of str to list of float
-        Per-epoch ``"loss"`` and, with early stopping, ``"val_loss"``.
-    n_epochs_ : int
-        Number of epochs trained.
-    best_epoch_ : int
-        The (1-based) epoch whose weights were kept: the best validation loss
-        with early stopping, else the last epoch.
-    n_features_in_ : int
-        Number of features (the last axis of X), not timesteps.
-    feature_names_in_ : ndarray of shape (``n_features_in_``,)
-        Names of features seen during fit. Defined only when X was a DataFrame
-        with string column names.
-    n_timesteps_in_ : int
-        Number of timesteps (window length) seen during fit; 1 for 2-D X.
+    {fitted_attributes}
     n_outputs_ : int
         Number of targets (columns of y).
     target_encoder_ : transformer
@@ -237,34 +146,24 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     (3,)
     >>> reg.n_features_in_, reg.n_timesteps_in_, reg.n_epochs_
     (2, 5, 5)
+
+    Keras' vocabulary: an optimizer name in any case, or an instance (copied
+    for every fit) with its own settings, such as gradient clipping:
+
+    >>> import keras
+    >>> clipped = keras.optimizers.Adam(learning_rate=0.01, clipnorm=1.0)
+    >>> reg = LSTMRegressor(units=8, epochs=2, optimizer=clipped).fit(X, y)
+    >>> reg.model_.optimizer.clipnorm, reg.model_.optimizer is clipped
+    (1.0, False)
+    >>> LSTMRegressor(units=8, epochs=2, optimizer="RMSprop").fit(X, y).n_epochs_
+    2
     """
 
     _parameter_constraints: dict = {
-        "n_layers": [Interval(Integral, 1, None, closed="left")],
-        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "bidirectional": ["boolean"],
-        "activation": [StrOptions(_ACTIVATIONS), callable],
-        "recurrent_activation": [StrOptions(_ACTIVATIONS), callable],
-        "normalization": [StrOptions({"batch", "layer"}), None],
-        "dense_units": [tuple, list, None],
-        "dense_activation": [StrOptions(_ACTIVATIONS), callable],
-        "output_activation": [StrOptions(_ACTIVATIONS), callable],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
-        "l1": [Interval(Real, 0, None, closed="left")],
-        "l2": [Interval(Real, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
-        "patience": [Interval(Integral, 0, None, closed="left")],
-        "validation_fraction": [Interval(RealNotInt, 0, 1, closed="neither")],
-        "optimizer": [StrOptions(_OPTIMIZERS)],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        **SHARED_CONSTRAINTS,
+        "output_activation": [StrOptions(ACTIVATIONS), callable],
         "loss": [StrOptions(_LOSSES), callable],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
         "scale_target": ["boolean"],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(
@@ -283,11 +182,14 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         recurrent_dropout=0.0,
         l1=0.0,
         l2=0.0,
+        regularize="lstm",
         early_stopping=True,
         patience=10,
         validation_fraction=0.1,
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate=None,
+        clipnorm=None,
+        clipvalue=None,
         loss="mse",
         epochs=100,
         batch_size=32,
@@ -309,11 +211,14 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         self.recurrent_dropout = recurrent_dropout
         self.l1 = l1
         self.l2 = l2
+        self.regularize = regularize
         self.early_stopping = early_stopping
         self.patience = patience
         self.validation_fraction = validation_fraction
         self.optimizer = optimizer
         self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
         self.loss = loss
         self.epochs = epochs
         self.batch_size = batch_size
@@ -332,3 +237,6 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
 
     def _make_target_encoder(self):
         return _TargetScaler(scale=self.scale_target)
+
+    def _network_head(self):
+        return self.n_outputs_, self.output_activation, self.loss

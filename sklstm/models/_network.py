@@ -12,11 +12,21 @@ from numbers import Integral
 
 from sklstm.models._tf import keras
 
-__all__ = ["build_network", "check_architecture", "layer_units"]
+__all__ = ["build_network", "check_architecture", "layer_units", "make_optimizer"]
 
 
 def check_architecture(est):
-    """Raise a ValueError naming ``units``/``dense_units`` when they do not fit."""
+    """Raise a ValueError naming the parameters whose values do not fit together.
+
+    ``units`` against ``n_layers``, ``dense_units``' entries, and ``clipnorm``
+    with ``clipvalue`` (a Keras optimizer takes one of them).
+    """
+    if est.clipnorm is not None and est.clipvalue is not None:
+        raise ValueError(
+            f"clipnorm={est.clipnorm!r} and clipvalue={est.clipvalue!r} are both "
+            f"set, but a Keras optimizer clips in one way only: set one of them "
+            f"and leave the other None."
+        )
     units = est.units
     if isinstance(units, (tuple, list)):
         if len(units) != est.n_layers:
@@ -62,7 +72,38 @@ def _fresh_names():
         global_state.set_global_attribute(key, saved)
 
 
-def build_network(est, *, n_timesteps, n_features, n_outputs):
+def make_optimizer(est):
+    """A new Keras optimizer from ``est``'s ``optimizer`` and its settings.
+
+    A name (any case) gives Keras' optimizer of that name; an instance is
+    copied through its config, so the estimator's parameter is never trained
+    or shared. ``learning_rate``, ``clipnorm`` and ``clipvalue`` replace the
+    optimizer's own settings when they are not None. The optimizer is always
+    named ``"optimizer"``, so its variables' names are the same every fit.
+    """
+    if isinstance(est.optimizer, str):
+        cls = None
+        config = {"learning_rate": 1e-3}
+    else:
+        cls = type(est.optimizer)
+        config = dict(est.optimizer.get_config())
+    config["name"] = "optimizer"
+    if est.learning_rate is not None:
+        config["learning_rate"] = float(est.learning_rate)
+    if est.clipnorm is not None or est.clipvalue is not None:
+        config.update(clipnorm=None, clipvalue=None, global_clipnorm=None)
+        if est.clipnorm is not None:
+            config["clipnorm"] = float(est.clipnorm)
+        else:
+            config["clipvalue"] = float(est.clipvalue)
+    if cls is None:
+        return keras.optimizers.get(
+            {"class_name": est.optimizer.lower(), "config": config}
+        )
+    return cls.from_config(config)
+
+
+def build_network(est, *, n_timesteps, n_features, n_outputs, output_activation, loss):
     """Build and compile the network of ``est`` for windows of this shape.
 
     Parameters
@@ -71,7 +112,12 @@ def build_network(est, *, n_timesteps, n_features, n_outputs):
         An sklstm Keras estimator (its architecture, regularization and
         optimizer parameters are read).
     n_timesteps, n_features, n_outputs : int
-        Input window shape and number of outputs.
+        Input window shape and number of output units.
+    output_activation : str or callable
+        Activation of the output layer (the estimator decides: linear for a
+        regressor, sigmoid or softmax for a classifier).
+    loss : str or callable
+        The Keras loss the model is compiled with.
 
     Returns
     -------
@@ -79,14 +125,16 @@ def build_network(est, *, n_timesteps, n_features, n_outputs):
         A compiled functional model named ``"sklstm_lstm"``.
     """
     with _fresh_names():
-        return _build(est, n_timesteps, n_features, n_outputs)
+        model = _build(est, n_timesteps, n_features, n_outputs, output_activation)
+        model.compile(optimizer=make_optimizer(est), loss=loss)
+        return model
 
 
-def _build(est, n_timesteps, n_features, n_outputs):
+def _build(est, n_timesteps, n_features, n_outputs, output_activation):
     layers = keras.layers
 
-    def regularizer():
-        if est.l1 or est.l2:
+    def regularizer(where="lstm"):
+        if (est.l1 or est.l2) and (where == "lstm" or est.regularize == "all"):
             return keras.regularizers.L1L2(l1=est.l1, l2=est.l2)
         return None
 
@@ -116,24 +164,15 @@ def _build(est, n_timesteps, n_features, n_outputs):
         x = layers.Dense(
             int(n_units),
             activation=est.dense_activation,
-            kernel_regularizer=regularizer(),
+            kernel_regularizer=regularizer("dense"),
             name=f"dense_{j}",
         )(x)
         if est.dropout:
             x = layers.Dropout(est.dropout, name=f"dense_dropout_{j}")(x)
     outputs = layers.Dense(
         n_outputs,
-        activation=est.output_activation,
-        kernel_regularizer=regularizer(),
+        activation=output_activation,
+        kernel_regularizer=regularizer("dense"),
         name="output",
     )(x)
-    model = keras.Model(inputs, outputs, name="sklstm_lstm")
-    optimizer = keras.optimizers.get(
-        {
-            "class_name": est.optimizer,
-            # a fixed name: its variables' names are then the same every fit
-            "config": {"learning_rate": est.learning_rate, "name": "optimizer"},
-        }
-    )
-    model.compile(optimizer=optimizer, loss=est.loss)
-    return model
+    return keras.Model(inputs, outputs, name="sklstm_lstm")
