@@ -323,6 +323,24 @@ def test_seasonal_naive_growth_needs_positive_series_for_multiplicative():
         model.fit(X, y).predict(X)
 
 
+@pytest.mark.parametrize(
+    "estimator", [NaiveForecaster(target="y"), SeasonalNaiveForecaster(m=2, target="y")]
+)
+def test_naive_baselines_ignore_nan_outside_the_target(estimator):
+    """They read the target column only; a gappy covariate is the pipeline's job."""
+    frame = _frame([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], x=[1.0, np.nan, 3.0, 4, 5, 6])
+    X, y = make_supervised(frame, "y")
+    model = clone(estimator).fit(X, y)
+    complete = X.assign(x=0.0)
+    assert_array_equal(model.predict(X), model.predict(complete))
+    gappy_target = X.copy()
+    gappy_target.iloc[2, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinity in the target column"):
+        model.predict(gappy_target)
+    with pytest.raises(ValueError, match="NaN or infinity in the target column"):
+        clone(estimator).fit(gappy_target, y)
+
+
 def test_seasonal_naive_without_history_falls_back_to_naive():
     frame = _frame([1.0, 2.0, 3.0, 1.5, 2.5, 3.5])
     X, y = make_supervised(frame, "y")

@@ -16,11 +16,35 @@ class _TargetForecasterMixin:
     """Shared fit bookkeeping: target column and the shape of the forecasts."""
 
     def _fit_target(self, X, y):
-        X, y = validate_data(self, X, y, multi_output=True, y_numeric=True)
+        # only the target column is read: NaN elsewhere (a gappy covariate that
+        # a pipeline beside this baseline imputes) is none of its business
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            multi_output=True,
+            y_numeric=True,
+            ensure_all_finite="allow-nan",
+        )
         self.target_index_ = resolve_target(self, self.target)
+        self._check_target_finite(X)
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._y_ndim = y.ndim
         return X, y
+
+    def _check_target_finite(self, X):
+        column = X[:, self.target_index_]
+        if not np.all(np.isfinite(column)):
+            raise ValueError(
+                f"Input X contains NaN or infinity in the target column "
+                f"(position {self.target_index_}): {type(self).__name__} forecasts "
+                "from it. Impute the target first; NaN in other columns is allowed."
+            )
+
+    def _validate_predict(self, X):
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        self._check_target_finite(X)
+        return X
 
     def _shape_output(self, pred):
         return pred[:, 0] if self._y_ndim == 1 else pred
@@ -67,7 +91,8 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
     Notes
     -----
     Predictions have the shape of ``y`` in ``fit``: 1-D for a 1-D ``y``, otherwise
-    ``(n_samples, n_outputs_)``. NaN in ``X`` is rejected.
+    ``(n_samples, n_outputs_)``. NaN in the target column of ``X`` is rejected;
+    NaN in the other columns is ignored (they are not read).
 
     Examples
     --------
@@ -121,7 +146,7 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
             The forecasts.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        X = self._validate_predict(X)
         last = X[:, self.target_index_].astype(np.float64)
         return self._shape_output(np.repeat(last[:, None], self.n_outputs_, axis=1))
 
@@ -244,7 +269,7 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
         """
         check_is_fitted(self)
         is_continuation = continues(X, self.next_label_)
-        X = validate_data(self, X, reset=False)
+        X = self._validate_predict(X)
         values = X[:, self.target_index_].astype(np.float64)
         history = self.history_ if is_continuation else values[:0]
         full = np.concatenate([history, values])
