@@ -47,12 +47,13 @@ def test_additive_residual_adds():
     assert_allclose(reg.fit(X_DOUBLE, y).predict([[10.0]]), [10.0 + 10.0 / 3.0])
 
 
-def test_log_needs_positive_values():
+@pytest.mark.parametrize("y", [[2.0, -4.0, 8.0], [2.0, 0.0, 8.0]])
+def test_log_needs_strictly_positive_values(y):
     reg = ResidualRegressor(
         regressor=DummyRegressor(), baseline=NaiveForecaster(), log=True
     )
     with pytest.raises(ValueError, match="log=True needs strictly positive values"):
-        reg.fit(X_DOUBLE, [2.0, -4.0, 8.0])
+        reg.fit(X_DOUBLE, y)
 
 
 @pytest.fixture(scope="module")
