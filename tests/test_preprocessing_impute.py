@@ -129,3 +129,33 @@ def test_all_nan_column_raises():
     df = pd.DataFrame({"temp": [1.0, 2.0], "hum": [nan, nan]})
     with pytest.raises(ValueError, match="'hum' of X are all NaN"):
         TimeSeriesImputer().fit(df)
+
+
+def test_leading_gap_of_the_training_data_is_the_documented_exception():
+    """fit_transform: the fallback of a leading gap comes from the column itself.
+
+    README and the TimeSeriesImputer Notes state it: by default ("edge") the first
+    valid value, a later row. A constant fallback never uses a later row.
+    """
+    fit_transform = TimeSeriesImputer().fit_transform
+    assert_array_equal(
+        fit_transform(np.array([[nan], [1.0], [2.0]])).ravel(), [1, 1, 2]
+    )
+    assert_array_equal(
+        fit_transform(np.array([[nan], [50.0], [2.0]])).ravel(), [50, 50, 2]
+    )
+    causal = TimeSeriesImputer(fallback="constant", fill_value=-1.0)
+    for later in (1.0, 50.0):
+        out = causal.fit_transform(np.array([[nan], [later], [2.0]])).ravel()
+        assert_array_equal(out, [-1, later, 2])
+
+
+def test_leading_gap_of_later_data_never_uses_its_later_rows():
+    """transform on new data: the fallback was learned on the training data."""
+    imputer = TimeSeriesImputer(continuation=False).fit(np.array([[3.0], [4.0]]))
+    for later in (1.0, 50.0):
+        out = imputer.transform(np.array([[nan], [later], [2.0]])).ravel()
+        assert_array_equal(out, [3, later, 2])  # the first valid training value
+    continued = TimeSeriesImputer(continuation=True).fit(np.array([[3.0], [4.0]]))
+    out = continued.transform(np.array([[nan], [50.0]])).ravel()
+    assert_array_equal(out, [4, 50])  # the last training value

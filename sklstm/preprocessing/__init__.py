@@ -2,8 +2,10 @@
 
 Every transformer keeps ``n`` rows in, ``n`` rows out, so that ``y`` stays
 aligned in a plain :class:`~sklearn.pipeline.Pipeline`; the time-aware ones
-never look ahead (output row ``t`` uses input rows ``<= t``), except the
-imputer strategies "bfill" and "linear", which say so.
+never look ahead (output row ``t`` uses input rows ``<= t`` and what ``fit``
+learned), except the imputer strategies "bfill" and "linear", which say so,
+and, on the data ``fit`` saw itself, the imputer's leading-gap ``fallback``
+and its "mean" and "median" strategies (see :class:`TimeSeriesImputer`).
 """
 
 from sklstm.preprocessing._features import DiffFeatures, LagFeatures, RollingFeatures

@@ -6,6 +6,11 @@ windower) keeps the same contract:
 * ``n`` rows in, ``n`` rows out, same index, so that ``y`` stays aligned in a
   plain :class:`~sklearn.pipeline.Pipeline`.
 * Output row ``t`` depends only on input rows ``<= t`` (and on what ``fit`` saw).
+  One exact exception, on the data ``fit`` saw itself (``fit_transform``):
+  :class:`TimeSeriesImputer` fills a gap at the start of a column with its
+  ``fallback`` (by default the column's first valid value, a later row), and
+  its "mean" and "median" strategies use the whole column. On later data these
+  values come from the training data only.
 * Rows without enough history (warm-up rows) are computed as if ``k`` rows had
   been prepended to the input and dropped afterwards. The prepended rows are
   either the real tail of the training data (*continuation*) or padding chosen

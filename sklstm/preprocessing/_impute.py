@@ -88,8 +88,11 @@ class TimeSeriesImputer(_TimeAwareTransformer):
         the gap at the end for "bfill". "edge" is the first valid value of the
         training column (the last one for "bfill"); "mean" and "median" are the
         training column's statistic; "constant" is ``fill_value``. Learned in
-        :meth:`fit`, so it never looks ahead. Not used when the data continues
-        the training data (see ``continuation``).
+        :meth:`fit`, so on later data it never looks ahead; on the training
+        data itself (:meth:`fit_transform`) "edge", "mean" and "median" come
+        from later rows of the column (use "constant" for a strictly causal
+        fill there). Not used when the data continues the training data (see
+        ``continuation``).
 
     fill_value : float, default=0.0
         Value used by ``strategy="constant"`` and ``fallback="constant"``.
@@ -144,8 +147,14 @@ class TimeSeriesImputer(_TimeAwareTransformer):
     Notes
     -----
     The causal strategies ("ffill", "seasonal", "mean", "median", "constant")
-    fill row ``t`` from rows ``<= t`` and from what :meth:`fit` learned. A
-    column that is all NaN in :meth:`fit` raises a ``ValueError``.
+    fill row ``t`` from rows ``<= t`` and from what :meth:`fit` learned. On the
+    data :meth:`fit` saw, what it learned includes later rows: with
+    :meth:`fit_transform`, a gap at the start of a column takes the
+    ``fallback`` (by default the first valid value after it:
+    ``[nan, 50, 2]`` gives ``[50, 50, 2]``), and "mean" and "median" fill with
+    a statistic of the whole column. "ffill", "seasonal" and "constant" with
+    ``fallback="constant"`` never use a later row, even there. A column that is
+    all NaN in :meth:`fit` raises a ``ValueError``.
 
     In a :class:`~sklearn.pipeline.Pipeline`, call
     ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
