@@ -41,28 +41,6 @@ def add_arguments(parser):
     )
 
 
-class _ProgressScorer:
-    """Negative MAE that prints one line per cross-validation fit."""
-
-    def __init__(self, total, start):
-        self.total = total
-        self.start = start
-        self.done = 0
-
-    def __call__(self, estimator, X, y):
-        from sklearn.metrics import mean_absolute_error
-
-        score = -mean_absolute_error(y, estimator.predict(X))
-        self.done += 1
-        elapsed = time.perf_counter() - self.start
-        print(
-            f"      fit {self.done:>2}/{self.total}: validation MAE {-score:.4g} "
-            f"({elapsed:.0f} s)",
-            flush=True,
-        )
-        return score
-
-
 def _step(number, text):
     print(f"[{number}/4] {text}", flush=True)
 
@@ -151,8 +129,8 @@ def run(args):
         target=info.target,
         m=info.m,
         budget=args.budget,
-        scoring=_ProgressScorer(n_fits, start),
         random_state=args.seed,
+        verbose=1,  # one line per fit (sklstm.utils.ProgressScorer)
     )
     seconds = time.perf_counter() - start
     best = search.best_estimator_
