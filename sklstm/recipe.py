@@ -307,10 +307,10 @@ def tune_lstm_forecaster(
     n_jobs : int, default=None
         Fits run at once (``GridSearchCV``'s ``n_jobs``); -1: one per core.
         Each worker process sizes TensorFlow's threads to its share of the
-        cores (:func:`sklstm.utils.tf_threads`), and the results equal those
-        of ``n_jobs=1``. Under ``joblib.parallel_backend("dask")`` the fits
-        run on a Dask cluster (see the user guide, "Parallel and distributed
-        searches").
+        cores (:func:`sklstm.utils.tf_threads`); with joblib's default
+        (loky) workers the results equal those of ``n_jobs=1``. Under
+        ``joblib.parallel_backend("dask")`` the fits run on a Dask cluster
+        (see the user guide, "Parallel and distributed searches").
     verbose : int, default=0
         0: silent. 1: one line per finished fit (its parameters, validation
         score and the time so far; :class:`sklstm.utils.ProgressScorer`).
