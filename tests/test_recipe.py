@@ -186,7 +186,7 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     out_png = tmp_path / "demo.png"
     assert main(["demo", "--budget", "quick", "--output", str(out_png)]) == 0
     out = capsys.readouterr().out
-    for text in ["[1/4]", "[4/4]", "fit  6/6", "sklstm recipe (tuned LSTM)", "MASE"]:
+    for text in ["[1/4]", "[4/4]", "fit 6/6", "sklstm recipe (tuned LSTM)", "MASE"]:
         assert text in out
     assert "seasonal naive + growth (m=12)" in out
     assert out_png.stat().st_size > 10_000

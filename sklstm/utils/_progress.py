@@ -85,7 +85,10 @@ class ProgressScorer:
         key = (self._run, os.getpid())
         _counts[key] = count = _counts.get(key, 0) + 1
         if os.getpid() == self._pid:
-            number = f"{count}/{self.total}" if self.total else f"{count}"
+            if self.total:  # aligned: "fit  3/24"
+                number = f"{count:>{len(str(self.total))}}/{self.total}"
+            else:
+                number = f"{count}"
         else:
             number = f"{count} (worker {os.getpid()})"
         name, sign = _SHORT.get(self.scoring, (None, 1))
