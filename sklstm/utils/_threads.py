@@ -63,8 +63,9 @@ def tf_threads():
     * Otherwise (unset or ``auto``), a process that is not the main one and
       whose ``OMP_NUM_THREADS`` is set, which is how joblib's loky workers and
       the workers of a Dask nanny are started, gets ``OMP_NUM_THREADS`` times
-      the number of tasks it runs at once (a Dask worker's ``nthreads``; 1
-      for loky) for both pools. joblib sets ``OMP_NUM_THREADS`` to
+      the number of tasks it runs at once (a Dask worker's ``nthreads`` when
+      TensorFlow is first imported inside a Dask task; otherwise 1) for both
+      pools. joblib sets ``OMP_NUM_THREADS`` to
       ``cpu_count() // n_jobs`` (or to ``inner_max_num_threads`` of
       ``joblib.parallel_config``), a Dask nanny to 1 per worker thread.
     * Anything else keeps TensorFlow's defaults (every core).
