@@ -248,6 +248,7 @@ def run(args):
         baseline=baseline,
         budget=args.budget,
         random_state=args.seed,
+        verbose=1,  # one line per fit (sklstm.utils.ProgressScorer)
     )
     tuned_name = "+ tuning (the sklstm recipe)"
     row = score(tuned_name, search.best_estimator_, fit=False)

@@ -27,7 +27,7 @@ recipe does.
 from numbers import Integral
 
 import numpy as np
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.model_selection import GridSearchCV, ParameterGrid, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -40,6 +40,7 @@ from sklstm.preprocessing import (
     TimeSeriesImputer,
     Windower,
 )
+from sklstm.utils import ProgressScorer
 
 __all__ = [
     "DEFAULT_PARAM_GRIDS",
@@ -319,6 +320,7 @@ def tune_lstm_forecaster(
     n_splits=3,
     scoring="neg_mean_absolute_error",
     random_state=0,
+    n_jobs=None,
     verbose=0,
     **lstm_params,
 ):
@@ -353,8 +355,17 @@ def tune_lstm_forecaster(
         is unknown (NaN), as training does.
     random_state : int, default=0
         Seed of every LSTM fitted.
+    n_jobs : int, default=None
+        Fits run at once (``GridSearchCV``'s ``n_jobs``); -1: one per core.
+        Each worker process sizes TensorFlow's threads to its share of the
+        cores (:func:`sklstm.utils.tf_threads`); with joblib's default
+        (loky) workers the results equal those of ``n_jobs=1``. Under
+        ``joblib.parallel_backend("dask")`` the fits run on a Dask cluster
+        (see the user guide, "Parallel and distributed searches").
     verbose : int, default=0
-        Verbosity of ``GridSearchCV`` (one line per fit with 2 or more).
+        0: silent. 1: one line per finished fit (its parameters, validation
+        score and the time so far; :class:`sklstm.utils.ProgressScorer`).
+        2 or more: also ``GridSearchCV``'s own messages at that verbosity.
     **lstm_params : dict
         Fixed LSTM parameters (see :func:`make_lstm_forecaster`).
 
@@ -408,12 +419,19 @@ def tune_lstm_forecaster(
         random_state=random_state,
         **lstm_params,
     )
+    if verbose and not isinstance(scoring, ProgressScorer):
+        grids = [param_grid] if isinstance(param_grid, dict) else list(param_grid)
+        varied = sorted({k for grid in grids for k, v in grid.items() if len(v) > 1})
+        scoring = ProgressScorer(
+            scoring, total=len(ParameterGrid(param_grid)) * n_splits, params=varied
+        )
     search = GridSearchCV(
         estimator,
         param_grid,
         cv=TimeSeriesSplit(n_splits=n_splits),
         scoring=scoring,
         error_score="raise",
-        verbose=verbose,
+        n_jobs=n_jobs,
+        verbose=verbose if verbose >= 2 else 0,
     )
     return search.fit(X, y)

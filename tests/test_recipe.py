@@ -234,6 +234,7 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
         "1. + scaled inputs and target: MASE",
         "4. + tuning (the sklstm recipe): MASE",
         "over 2 candidates",
+        "fit 6/6",  # one progress line per fit
         "[5/5]",
         "seasonal naive + multiplicative growth (m=12)",
         "sklstm recipe (tuned LSTM)",

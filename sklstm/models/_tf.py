@@ -1,7 +1,10 @@
 """TensorFlow and Keras, quietly: the import, seeding and log levels.
 
 Importing this module imports TensorFlow and Keras (about 3 s) with their
-start-up lines hidden. It holds no estimator and nothing scikeras-specific.
+start-up lines hidden and, in the worker of a parallel search, TensorFlow's
+thread pools sized to that worker's share of the cores
+(:func:`sklstm.utils.tf_threads`). It holds no estimator and nothing
+scikeras-specific.
 """
 
 import contextlib
@@ -13,6 +16,8 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+
+from sklstm.utils._threads import configure_tensorflow
 
 
 @contextlib.contextmanager
@@ -48,6 +53,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 with _quiet_import():
     import keras
     import tensorflow as tf
+
+# before any TensorFlow operation runs in this process
+configure_tensorflow(tf)
 
 __all__ = ["draw_seed", "keras", "quiet", "seeded", "tf"]
 

@@ -1,1 +1,9 @@
-"""Utilities shared by sklstm's estimators."""
+"""Utilities shared by sklstm's estimators: parallel searches and their progress.
+
+Importing this package does not import TensorFlow.
+"""
+
+from sklstm.utils._progress import ProgressScorer
+from sklstm.utils._threads import tf_threads
+
+__all__ = ["ProgressScorer", "tf_threads"]

@@ -1,0 +1,244 @@
+"""Parallel searches: TensorFlow threads in workers, Dask, progress lines."""
+
+import numpy as np
+import pytest
+from joblib import Parallel, delayed
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklstm import LSTMRegressor, Windower
+from sklstm.utils import ProgressScorer, _threads, tf_threads
+
+FAST = dict(epochs=3, batch_size=16, early_stopping=False, random_state=0)
+
+
+def _series(n=90, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)
+    X = np.column_stack([np.sin(t / 4.0), np.cos(t / 7.0)])
+    X = X + 0.05 * rng.normal(size=X.shape)
+    return X, X[:, 0] * 2.0 + 1.0
+
+
+def _pipeline():
+    return Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("window", Windower(window=4)),
+            ("lstm", LSTMRegressor(units=2, **FAST)),
+        ]
+    )
+
+
+def _scores(search):
+    return {k: v.tolist() for k, v in search.cv_results_.items() if "test_score" in k}
+
+
+# --------------------------------------------------------------------------- #
+# SKLSTM_TF_THREADS and the worker's share
+# --------------------------------------------------------------------------- #
+class _Process:
+    def __init__(self, name):
+        self.name = name
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """tf_threads as in a process where TensorFlow was not imported yet."""
+    monkeypatch.setattr(_threads, "_applied", None)
+    monkeypatch.delenv("SKLSTM_TF_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("3", (3, 3)), ("2,1", (2, 1)), (" 4 , 2 ", (4, 2)), ("default", None)],
+)
+def test_env_variable_sets_the_threads_in_any_process(fresh, value, expected):
+    fresh.setenv("SKLSTM_TF_THREADS", value)
+    assert tf_threads() == expected
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "1,2,3", "1.5"])
+def test_env_variable_rejects_what_it_cannot_read(fresh, value):
+    fresh.setenv("SKLSTM_TF_THREADS", value)
+    with pytest.raises(ValueError, match="SKLSTM_TF_THREADS"):
+        tf_threads()
+
+
+def test_main_process_keeps_tensorflow_defaults(fresh):
+    fresh.setenv("OMP_NUM_THREADS", "1")  # set by the user for BLAS: not a worker
+    assert tf_threads() is None
+
+
+@pytest.mark.parametrize(
+    "name, omp, expected",
+    [
+        ("LokyProcess-1", "1", (1, 1)),
+        ("LokyProcess-3", "4", (4, 4)),  # n_jobs=4 on 16 cores
+        ("LokyProcess-1", None, None),  # a child no pool sized: defaults
+        ("Dask Worker process (from Nanny)", "1", (1, 1)),
+    ],
+)
+def test_worker_share_comes_from_omp_num_threads(fresh, name, omp, expected):
+    fresh.setattr(_threads.multiprocessing, "current_process", lambda: _Process(name))
+    if omp is not None:
+        fresh.setenv("OMP_NUM_THREADS", omp)
+    assert tf_threads() == expected
+    fresh.setenv("SKLSTM_TF_THREADS", "default")
+    assert tf_threads() is None
+
+
+def _tensorflow_threads_in_worker():
+    from sklstm.models._tf import tf
+
+    threading = tf.config.threading
+    return (
+        threading.get_intra_op_parallelism_threads(),
+        threading.get_inter_op_parallelism_threads(),
+        tf_threads(),
+    )
+
+
+def test_loky_workers_size_tensorflow_to_their_share_and_match_n_jobs_1():
+    # joblib gives each of 2 loky workers cpu_count() // 2 cores (at least 1)
+    import os
+
+    share = max((os.cpu_count() or 1) // 2, 1)
+    threads = Parallel(n_jobs=2)(
+        delayed(_tensorflow_threads_in_worker)() for _ in range(2)
+    )
+    assert threads == [(share, share, (share, share))] * 2
+
+    X, y = _series()
+    grid = {"lstm__units": [2, 3], "lstm__dropout": [0.0, 0.2]}
+    searches = [
+        GridSearchCV(
+            _pipeline(), grid, cv=TimeSeriesSplit(2), n_jobs=n_jobs, refit=False
+        ).fit(X, y)
+        for n_jobs in (1, 2)
+    ]
+    assert _scores(searches[0]) == _scores(searches[1])
+
+
+# --------------------------------------------------------------------------- #
+# Dask
+# --------------------------------------------------------------------------- #
+@pytest.fixture(scope="module")
+def dask_searches():
+    """The same searches with n_jobs=1 and on a 2-worker LocalCluster."""
+    pytest.importorskip("distributed")
+    import joblib
+    from distributed import Client, LocalCluster
+
+    X, y = _series()
+    searches = {
+        "grid": lambda n_jobs: GridSearchCV(
+            _pipeline(),
+            {"lstm__units": [2, 3], "lstm__dropout": [0.0, 0.2]},
+            cv=TimeSeriesSplit(2),
+            n_jobs=n_jobs,
+        ),
+        "random": lambda n_jobs: RandomizedSearchCV(
+            _pipeline(),
+            {"lstm__units": [2, 3, 4], "window__window": [3, 4]},
+            n_iter=3,
+            cv=TimeSeriesSplit(2),
+            random_state=0,
+            n_jobs=n_jobs,
+        ),
+    }
+    expected = {name: make(1).fit(X, y) for name, make in searches.items()}
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        with joblib.parallel_backend("dask", scatter=[X, y]):
+            got = {name: make(-1).fit(X, y) for name, make in searches.items()}
+        threads = client.run(tf_threads)
+    return X, expected, got, threads
+
+
+def test_dask_cluster_runs_the_searches_with_one_thread_per_worker(dask_searches):
+    X, expected, got, threads = dask_searches
+    for name, search in got.items():
+        assert search.cv_results_["params"] == expected[name].cv_results_["params"]
+        assert np.isfinite(search.cv_results_["mean_test_score"]).all(), name
+        assert search.predict(X).shape == (len(X),)
+    # each worker ran TensorFlow with one thread per pool
+    assert sorted(threads.values()) == [(1, 1), (1, 1)]
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="Keras draws the default seeds of initializers and dropout from the "
+    "process-global `random` module, which a Dask worker's event loop also draws "
+    "from (dask.sizeof samples every task result) while the next fit runs: "
+    "some fits get other seeds. Needs explicit seeds in sklstm.models.",
+)
+def test_dask_cluster_gives_the_results_of_n_jobs_1(dask_searches):
+    X, expected, got, _ = dask_searches
+    for name, search in got.items():
+        assert search.best_params_ == expected[name].best_params_, name
+        assert _scores(search) == _scores(expected[name]), name
+        np.testing.assert_array_equal(
+            search.predict(X), expected[name].predict(X), err_msg=name
+        )
+
+
+# --------------------------------------------------------------------------- #
+# progress lines
+# --------------------------------------------------------------------------- #
+def test_progress_scorer_prints_one_line_per_fit_and_scores_the_same(capsys):
+    X, y = _series()
+    grid = {"lstm__units": [2, 3]}
+    plain = GridSearchCV(
+        _pipeline(), grid, cv=TimeSeriesSplit(2), scoring="neg_mean_absolute_error"
+    ).fit(X, y)
+    assert capsys.readouterr().out == ""
+    scorer = ProgressScorer(total=4, params=["lstm__units"])
+    loud = GridSearchCV(_pipeline(), grid, cv=TimeSeriesSplit(2), scoring=scorer)
+    loud.fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in lines] == [
+        "fit 1/4",
+        "fit 2/4",
+        "fit 3/4",
+        "fit 4/4",
+    ]
+    assert all(" MAE " in line and line.endswith(" s)") for line in lines)
+    assert "units=2" in lines[0] and "units=3" in lines[3]
+    assert _scores(plain) == _scores(loud)
+
+
+def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys):
+    from sklstm.datasets import load_airpassengers
+    from sklstm.forecasting import train_test_split_series
+    from sklstm.recipe import tune_lstm_forecaster
+
+    X, _, y, _ = train_test_split_series(load_airpassengers(), "passengers", n_test=36)
+    kwargs = dict(
+        target="passengers",
+        m=12,
+        log=True,
+        baseline="naive",
+        param_grid={"regressor__lstm__units": [2, 3]},
+        n_splits=2,
+        epochs=2,
+        n_jobs=1,
+    )
+    quiet = tune_lstm_forecaster(X, y, **kwargs)
+    assert capsys.readouterr().out == ""
+    loud = tune_lstm_forecaster(X, y, verbose=1, **kwargs)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("fit 1/4  units=2  MAE ")
+    assert loud.n_jobs == 1
+    assert _scores(quiet) == _scores(loud)
