@@ -410,6 +410,7 @@ def tune_lstm_forecaster(
         baseline, _ = select_baseline(
             X, y, target=target, m=m, log=log, n_splits=n_splits
         )
+    label = "MAE" if scoring == "neg_mean_absolute_error" else None
     scoring = _default_scoring(scoring)  # validation rows with NaN y: skipped
     estimator = make_lstm_forecaster(
         target=target,
@@ -423,7 +424,10 @@ def tune_lstm_forecaster(
         grids = [param_grid] if isinstance(param_grid, dict) else list(param_grid)
         varied = sorted({k for grid in grids for k, v in grid.items() if len(v) > 1})
         scoring = ProgressScorer(
-            scoring, total=len(ParameterGrid(param_grid)) * n_splits, params=varied
+            scoring,
+            total=len(ParameterGrid(param_grid)) * n_splits,
+            params=varied,
+            name=label,
         )
     search = GridSearchCV(
         estimator,

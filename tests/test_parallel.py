@@ -10,6 +10,10 @@ from sklearn.preprocessing import StandardScaler
 from sklstm import LSTMRegressor, Windower
 from sklstm.utils import ProgressScorer, _threads, tf_threads
 
+# the searches' test folds are NumPy arrays: their first rows are padded
+pytestmark = pytest.mark.filterwarnings("ignore::sklstm.exceptions.PaddingWarning")
+
+
 FAST = dict(epochs=3, batch_size=16, early_stopping=False, random_state=0)
 
 
@@ -177,13 +181,6 @@ def test_dask_cluster_runs_the_searches_with_one_thread_per_worker(dask_searches
     assert sorted(threads.values()) == [(1, 1), (1, 1)]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Keras draws the default seeds of initializers and dropout from the "
-    "process-global `random` module, which a Dask worker's event loop also draws "
-    "from (dask.sizeof samples every task result) while the next fit runs: "
-    "some fits get other seeds. Needs explicit seeds in sklstm.models.",
-)
 def test_dask_cluster_gives_the_results_of_n_jobs_1(dask_searches):
     X, expected, got, _ = dask_searches
     for name, search in got.items():

@@ -94,18 +94,25 @@ def seeded(seed):
         yield
         return
     from keras.src.backend.common import global_state
+    from keras.src.random import seed_generator
 
     keras_keys = ("global_random_seed", "global_seed_generator")
     saved_keras = {k: global_state.get_global_attribute(k) for k in keras_keys}
     saved_py = random.getstate()
     saved_np = np.random.get_state()  # noqa: NPY002 (restored below)
+    # Keras draws its default seeds from the ``random`` module; another thread
+    # drawing from it meanwhile (a Dask worker's event loop samples every task
+    # result) would shift them. A private generator keeps the fit's own.
+    saved_source = seed_generator.python_random
     try:
         global_state.set_global_attribute("global_random_seed", seed)
         global_state.set_global_attribute("global_seed_generator", None)
         random.seed(seed)
         np.random.seed(seed)  # noqa: NPY002
+        seed_generator.python_random = random.Random(seed)
         yield
     finally:
+        seed_generator.python_random = saved_source
         random.setstate(saved_py)
         np.random.set_state(saved_np)  # noqa: NPY002
         for key, value in saved_keras.items():

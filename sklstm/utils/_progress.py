@@ -40,6 +40,11 @@ class ProgressScorer:
     params : list of str, default=None
         Parameters of the fitted estimator to print, by their ``get_params``
         names; the part after the last ``__`` is shown.
+    name : str, default=None
+        Name of the metric in the line. None: the short name of a known
+        scorer name (``MAE``), else the scorer name, else "score". A callable
+        made by ``make_scorer(..., greater_is_better=False)`` is printed as the
+        error itself.
 
     See Also
     --------
@@ -70,10 +75,13 @@ class ProgressScorer:
     {'alpha': 0.1}
     """
 
-    def __init__(self, scoring="neg_mean_absolute_error", *, total=None, params=None):
+    def __init__(
+        self, scoring="neg_mean_absolute_error", *, total=None, params=None, name=None
+    ):
         self.scoring = scoring
         self.total = total
         self.params = params
+        self.name = name
         self._run = uuid.uuid4().hex
         self._pid = os.getpid()
         self._start = time.time()
@@ -91,9 +99,11 @@ class ProgressScorer:
                 number = f"{count}"
         else:
             number = f"{count} (worker {os.getpid()})"
-        name, sign = _SHORT.get(self.scoring, (None, 1))
-        if name is None:
-            name = self.scoring if isinstance(self.scoring, str) else "score"
+        if isinstance(self.scoring, str):
+            name, sign = _SHORT.get(self.scoring, (self.scoring, 1))
+        else:  # make_scorer(..., greater_is_better=False) has _sign -1
+            name, sign = "score", getattr(self.scoring, "_sign", 1)
+        name = self.name or name
         values = estimator.get_params() if self.params else {}
         shown = "".join(
             f"  {param.rsplit('__', 1)[-1]}={values[param]}"
