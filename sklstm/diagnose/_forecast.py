@@ -101,8 +101,10 @@ def diagnose_forecast(
     Returns
     -------
     diagnosis : Diagnosis
-        The findings (possibly none), with ``context`` holding the MAE, the
-        naive MAE and, with ``y_train``, the MASE.
+        The findings (possibly none); ``context["forecasts"]`` summarizes the
+        MAE, the naive forecast's MAE, the MASE (with ``y_train``), the spread
+        and the mean error. The numbers behind each finding are in its
+        ``evidence``.
 
     See Also
     --------
@@ -160,9 +162,12 @@ def diagnose_forecast(
         target, forecast = first_true[1:], first_pred[1:]
     naive_mae = float(np.mean(np.abs(target - previous))) if len(target) else np.nan
     model_mae_1 = float(np.mean(np.abs(target - forecast))) if len(target) else np.nan
-    context = {"n_forecasts": int(true.shape[0]), "n_horizons": int(true.shape[1])}
-    context["MAE"] = mae
-    context["naive MAE (1 step)"] = naive_mae
+    summary = [
+        f"{true.shape[0]} forecasts"
+        + (f" x {true.shape[1]} horizons" if true.shape[1] > 1 else " (1 step)"),
+        f"MAE {fmt(mae)}",
+        f"naive MAE {fmt(naive_mae)}",
+    ]
     findings = []
 
     # ---- persistence: the forecast echoes an earlier actual value ----
@@ -205,7 +210,7 @@ def diagnose_forecast(
     # ---- flat or mean-reverting forecasts ----
     spread_true = float(np.std(first_true))
     spread_ratio = float(np.std(first_pred)) / spread_true if spread_true else np.nan
-    context["forecast spread / actual spread"] = spread_ratio
+    summary.append(f"spread {fmt(spread_ratio)}x the actual's")
     if np.isfinite(spread_ratio) and spread_ratio < flat_ratio:
         findings.append(
             Finding(
@@ -227,7 +232,7 @@ def diagnose_forecast(
     mean_error = float(np.mean(errors))
     std_error = float(np.std(errors, ddof=1)) if errors.size > 1 else 0.0
     standard_error = std_error / np.sqrt(errors.size) if std_error else 0.0
-    context["mean error (actual - forecast)"] = mean_error
+    summary.append(f"mean error (actual - forecast) {fmt(mean_error)}")
     if (
         mae > 0
         and abs(mean_error) / mae > bias_ratio
@@ -254,7 +259,7 @@ def diagnose_forecast(
         scale = float(np.mean(np.abs(train[m:] - train[:-m])))
         if scale > 0:
             mase = mae / scale
-            context["MASE"] = mase
+            summary.insert(3, f"MASE {fmt(mase)}")
             if mase >= 1:
                 what = "naive" if m == 1 else f"seasonal naive (m={m})"
                 findings.append(
@@ -274,7 +279,7 @@ def diagnose_forecast(
     # ---- errors along the horizon ----
     if true.shape[1] > 1:
         per_horizon = np.mean(np.abs(errors), axis=0)
-        context["MAE per horizon"] = per_horizon.tolist()
+        summary.append("MAE by horizon " + ", ".join(fmt(v) for v in per_horizon))
         if per_horizon[0] > 0 and per_horizon[-1] / per_horizon[0] > horizon_growth:
             growth = float(per_horizon[-1] / per_horizon[0])
             findings.append(
@@ -291,4 +296,4 @@ def diagnose_forecast(
                     evidence={"mae_per_horizon": per_horizon.tolist()},
                 )
             )
-    return Diagnosis(findings, context=context)
+    return Diagnosis(findings, context={"forecasts": ", ".join(summary)})
