@@ -94,7 +94,7 @@ def diagnose_forecast(
     flat_ratio : float, default=0.25
         ``flat_forecast`` threshold on std(forecast) / std(actual).
     bias_ratio : float, default=0.5
-        ``forecast_bias`` threshold on |mean error| / MAE.
+        ``forecast_bias`` threshold on ``abs(mean error) / MAE``.
     horizon_growth : float, default=2.0
         ``error_grows_with_horizon`` threshold on MAE(last) / MAE(first).
 
