@@ -7,7 +7,7 @@ loaded on first access.
 
 import importlib
 
-from sklstm.compose import ResidualRegressor
+from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.preprocessing import (
     DiffFeatures,
     LagFeatures,
@@ -46,6 +46,7 @@ __all__ = [
     "OutlierClipper",
     "ResidualRegressor",
     "RollingFeatures",
+    "SeedAveragingRegressor",
     "TimeSeriesImputer",
     "Windower",
     "__version__",

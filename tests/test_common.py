@@ -12,7 +12,12 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklstm
 import sklstm.forecasting
-from sklstm import LSTMClassifier, LSTMRegressor, ResidualRegressor
+from sklstm import (
+    LSTMClassifier,
+    LSTMRegressor,
+    ResidualRegressor,
+    SeedAveragingRegressor,
+)
 from sklstm.forecasting import NaiveForecaster, RidgeLagForecaster
 
 # A tiny, fast network: the checks test the API, not accuracy.
@@ -24,6 +29,9 @@ _INSTANCES = {
     "LSTMClassifier": LSTMClassifier(units=4, epochs=2, batch_size=16, random_state=0),
     "ResidualRegressor": ResidualRegressor(
         regressor=Ridge(), baseline=NaiveForecaster()
+    ),
+    "SeedAveragingRegressor": SeedAveragingRegressor(
+        estimator=Ridge(), n_estimators=2, random_state=0
     ),
     # the checks fit 10 samples; the default 12 lags need 13
     "RidgeLagForecaster": RidgeLagForecaster(n_lags=3),

@@ -12,7 +12,7 @@ from sklearn.dummy import DummyRegressor
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import make_pipeline
 
-from sklstm.compose import ResidualRegressor
+from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.forecasting import NaiveForecaster, SeasonalNaiveForecaster
 from sklstm.preprocessing import LagFeatures, RollingFeatures, TimeSeriesImputer
 
@@ -80,3 +80,99 @@ def test_residual_regressor_does_not_look_ahead(fitted_residual, data):
     out_first, out_second = model.predict(first), model.predict(second)
     assert np.isfinite(out_first).all()
     assert_array_equal(out_first[: t + 1], out_second[: t + 1])
+
+
+@pytest.mark.parametrize("log", [False, True])
+def test_shrinkage_scales_the_correction(log):
+    X = np.array([[1.0], [2.0], [4.0], [8.0]])
+    y = X.ravel() * 1.5
+    kwargs = dict(regressor=DummyRegressor(), baseline=NaiveForecaster(), log=log)
+    full = ResidualRegressor(**kwargs).fit(X, y)
+    corr = full.regressor_.predict([[10.0]])[0]
+    for a in (0.0, 0.3, 1.0, 2.0):
+        model = ResidualRegressor(**kwargs, shrinkage=a).fit(X, y)
+        expected = 10.0 * math.exp(a * corr) if log else 10.0 + a * corr
+        assert_allclose(model.predict([[10.0]]), [expected])
+    # 0 is the baseline, bit for bit; 1 is the unshrunk model, bit for bit
+    zero = ResidualRegressor(**kwargs, shrinkage=0.0).fit(X, y)
+    assert_array_equal(zero.predict(X), zero.baseline_.predict(X))
+    assert_array_equal(
+        full.predict(X), ResidualRegressor(**kwargs).fit(X, y).predict(X)
+    )
+
+
+def test_shrinkage_must_be_non_negative():
+    model = ResidualRegressor(
+        regressor=DummyRegressor(), baseline=NaiveForecaster(), shrinkage=-0.1
+    )
+    with pytest.raises(ValueError, match="'shrinkage' parameter .* must be a float"):
+        model.fit(X_DOUBLE, Y_DOUBLE)
+
+
+# --- SeedAveragingRegressor -------------------------------------------------
+
+
+def _mlp(**kwargs):
+    from sklearn.neural_network import MLPRegressor
+
+    return MLPRegressor(hidden_layer_sizes=(5,), max_iter=30, **kwargs)
+
+
+@pytest.fixture
+def wave():
+    X = np.linspace(0, 1, 60).reshape(-1, 1)
+    return X, np.sin(6 * X.ravel())
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_seed_averaging_averages_copies_with_their_own_seeds(wave):
+    X, y = wave
+    model = SeedAveragingRegressor(estimator=_mlp(), n_estimators=3, random_state=0)
+    model.fit(X, y)
+    assert len(model.estimators_) == 3 and len(set(model.seeds_)) == 3
+    for copy, seed in zip(model.estimators_, model.seeds_, strict=True):
+        assert copy.random_state == seed
+        assert_array_equal(
+            copy.predict(X), _mlp(random_state=seed).fit(X, y).predict(X)
+        )
+    mean = np.mean([copy.predict(X) for copy in model.estimators_], axis=0)
+    assert_allclose(model.predict(X), mean)
+    # the same random_state draws the same seeds; another one, others
+    again = SeedAveragingRegressor(estimator=_mlp(), n_estimators=3, random_state=0)
+    assert_array_equal(again.fit(X, y).predict(X), model.predict(X))
+    other = SeedAveragingRegressor(estimator=_mlp(), n_estimators=3, random_state=1)
+    assert not np.array_equal(other.fit(X, y).seeds_, model.seeds_)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_seed_averaging_seeds_every_step_of_a_pipeline(wave):
+    from sklearn.decomposition import PCA
+
+    X, y = wave
+    X2 = np.hstack([X, X**2])
+    pipe = make_pipeline(PCA(random_state=5), _mlp(random_state=5))
+    model = SeedAveragingRegressor(estimator=pipe, n_estimators=2, random_state=0)
+    model.fit(X2, y)
+    for copy, seed in zip(model.estimators_, model.seeds_, strict=True):
+        assert copy[0].random_state == seed and copy[-1].random_state == seed
+    assert pipe[-1].random_state == 5  # the given estimator is not changed
+
+
+def test_seed_averaging_passes_sample_weight():
+    X = np.arange(6.0).reshape(-1, 1)
+    y = np.array([1.0, 1.0, 1.0, 5.0, 5.0, 5.0])
+    weight = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
+    model = SeedAveragingRegressor(estimator=DummyRegressor(), n_estimators=2)
+    assert_allclose(model.fit(X, y, sample_weight=weight).predict(X[:1]), [1.0])
+    # ResidualRegressor finds the parameter and weights unknown targets 0
+    from sklearn.utils.validation import has_fit_parameter
+
+    assert has_fit_parameter(model, "sample_weight")
+
+
+def test_seed_averaging_rejects_bad_parameters(wave):
+    X, y = wave
+    with pytest.raises(ValueError, match="'n_estimators' parameter .* must be an int"):
+        SeedAveragingRegressor(estimator=Ridge(), n_estimators=0).fit(X, y)
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        SeedAveragingRegressor(estimator=Ridge()).fit(X, None)

@@ -69,6 +69,14 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         value): an outlier in the target gives the largest residuals, so this
         keeps a few of them from dominating the regressor's loss. None: no
         clipping. The baseline and the predictions are not clipped.
+    shrinkage : float >= 0, default=1.0
+        How much of the regressor's correction is applied: predictions are
+        ``baseline(X) + shrinkage * regressor(X)`` (with ``log=True``,
+        ``baseline(X) * exp(shrinkage * regressor(X))``). 1 applies it whole;
+        0 predicts the baseline exactly (the regressor is still fitted, but not
+        used); in between shrinks a noisy correction towards the baseline.
+        It acts only in ``predict``, so a search can choose it from one fit
+        (:func:`sklstm.recipe.tune_lstm_forecaster` does).
 
     Attributes
     ----------
@@ -120,13 +128,17 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "baseline": [HasMethods(["fit", "predict"])],
         "log": ["boolean"],
         "clip_residual": [Interval(Real, 0, None, closed="neither"), None],
+        "shrinkage": [Interval(Real, 0, None, closed="left")],
     }
 
-    def __init__(self, *, regressor, baseline, log=False, clip_residual=None):
+    def __init__(
+        self, *, regressor, baseline, log=False, clip_residual=None, shrinkage=1.0
+    ):
         self.regressor = regressor
         self.baseline = baseline
         self.log = log
         self.clip_residual = clip_residual
+        self.shrinkage = shrinkage
 
     def _clip(self, residual):
         """Clip the residuals by the IQR rule of ``clip_residual`` (NaN kept)."""
@@ -252,6 +264,18 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions in the units of y.
         """
+        if self.shrinkage == 0:
+            check_is_fitted(self, "regressor_")
+            try:
+                with collect_padding():
+                    return np.asarray(self.baseline_.predict(X), dtype=np.float64)
+            except ValueError as exc:
+                _explain_nan(exc)
+        base, correction = self._predict_parts(X)
+        return self._combine(base, correction, self.shrinkage)
+
+    def _predict_parts(self, X):
+        """The baseline's forecast and the regressor's correction, uncombined."""
         check_is_fitted(self, "regressor_")
         try:
             with collect_padding():  # one PaddingWarning for all the steps
@@ -259,10 +283,15 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 correction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         except ValueError as exc:
             _explain_nan(exc)
-        correction = np.reshape(correction, base.shape)
+        return base, np.reshape(correction, base.shape)
+
+    def _combine(self, base, correction, shrinkage):
+        """Predictions from the two parts, with the correction scaled."""
+        if shrinkage == 0:
+            return base.copy()
         if self.log:
-            return base * np.exp(correction)
-        return base + correction
+            return base * np.exp(shrinkage * correction)
+        return base + shrinkage * correction
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -142,6 +142,11 @@ def _unwrap(estimator):
             path.append(name)
             steps += _flatten_steps(obj.steps[:-1])
             obj = obj.steps[-1][1]
+        elif isinstance(getattr(obj, "estimators_", None), list) and hasattr(
+            obj, "seeds_"
+        ):  # SeedAveragingRegressor: the copies share data and settings
+            path.append(name)
+            obj = obj.estimators_[0]
         elif hasattr(obj, "regressor_"):
             path.append(name)
             transformer = getattr(obj, "transformer_", None)
