@@ -8,15 +8,19 @@ first, as the protocol's table implies.
 
 Usage::
 
-    python benchmarks/accuracy.py                 # all (30-40 min on 2 cores)
+    python benchmarks/accuracy.py                 # all six cells
     python benchmarks/accuracy.py --datasets airpassengers --horizons 1
     python benchmarks/accuracy.py --budget quick  # the 2-candidate grid
+    python benchmarks/accuracy.py --seeds 0 1 2   # the recipe with 3 seeds
     python benchmarks/accuracy.py --baselines-only  # no network: seconds
 
 Prints one table (MAE, RMSE, MASE, fit seconds per model). The seasonal naive
 forecast with growth is printed both ways: additive, and for a strictly positive
 series multiplicative (the baseline the recipe corrects when it works in log
-space, as on AirPassengers and CO2).
+space, as on AirPassengers). The recipe's row names the baseline it chose, the
+grid values, the shrinkage of its correction and its ``random_state``. A summary
+compares each recipe run with the best classical model of
+ACCURACY-PROTOCOL.md and adds up the recipe's fit time.
 """
 
 import argparse
@@ -31,6 +35,16 @@ from sklstm.forecasting import (
     evaluate_forecaster,
 )
 from sklstm.recipe import DEFAULT_PARAM_GRIDS, tune_lstm_forecaster
+
+# The best classical model of each cell in ACCURACY-PROTOCOL.md (MASE).
+PROTOCOL_BEST = {
+    ("airpassengers", 1): ("SARIMA", 0.399),
+    ("airpassengers", 12): ("SARIMA", 0.490),
+    ("co2", 1): ("RidgeCV lags", 0.234),
+    ("co2", 12): ("RidgeCV lags", 0.300),
+    ("seattle_weather", 1): ("SARIMA", 1.023),
+    ("seattle_weather", 12): ("RidgeCV with exog lags", 1.447),
+}
 
 
 class _Tuned:
@@ -68,13 +82,20 @@ def main(argv=None):
         "--budget", default="default", choices=sorted(DEFAULT_PARAM_GRIDS)
     )
     parser.add_argument(
+        "--seeds",
+        nargs="+",
+        type=int,
+        default=[0],
+        help="random_state of each recipe run (one search per seed)",
+    )
+    parser.add_argument(
         "--baselines-only",
         action="store_true",
         help="score the baselines only (no LSTM, a few seconds)",
     )
     args = parser.parse_args(argv)
 
-    rows = []
+    rows, summary = [], []
     for name in args.datasets:
         info = DATASETS[name]
         frame = info.load().interpolate()
@@ -98,10 +119,20 @@ def main(argv=None):
                             m=info.m, target=info.target, growth=growth
                         )
                     )
-            if not args.baselines_only:
-                models["sklstm recipe (tuned)"] = _Tuned(
-                    target=info.target, m=info.m, budget=args.budget
+            if frame.shape[1] > 1:
+                models[f"RidgeCV lags 1..{info.n_lags} + exog lags"] = (
+                    RidgeLagForecaster(
+                        n_lags=info.n_lags, target=info.target, exog=True
+                    )
                 )
+            if not args.baselines_only:
+                for seed in args.seeds:
+                    models[f"sklstm recipe (tuned, random_state={seed})"] = _Tuned(
+                        target=info.target,
+                        m=info.m,
+                        budget=args.budget,
+                        random_state=seed,
+                    )
             for label, model in models.items():
                 result = evaluate_forecaster(
                     model,
@@ -112,12 +143,25 @@ def main(argv=None):
                     m=info.m,
                 )
                 if isinstance(model, _Tuned):
-                    best = _Tuned.last_search
+                    search = model.last_search
                     chosen = {
-                        k.split("__")[-1]: v for k, v in best.best_params_.items()
+                        k.split("__")[-1]: v for k, v in search.best_params_.items()
                     }
-                    baseline = type(best.best_estimator_.baseline).__name__
+                    scores = search.baseline_scores_ or {}
+                    baseline = min(scores, key=scores.get) if scores else "given"
                     label = f"{label}: {baseline}, {chosen}"
+                    best_name, best_mase = PROTOCOL_BEST[(name, horizon)]
+                    summary.append(
+                        {
+                            "dataset": name,
+                            "h": horizon,
+                            "seed": model.kwargs["random_state"],
+                            "MASE": result["MASE"],
+                            "best classical": f"{best_name} {best_mase}",
+                            "ratio": result["MASE"] / best_mase,
+                            "fit_s": result["fit_seconds"],
+                        }
+                    )
                 rows.append(
                     {
                         "dataset": name,
@@ -135,7 +179,24 @@ def main(argv=None):
     with pd.option_context("display.max_colwidth", 120, "display.width", 250):
         print()
         print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    if summary:
+        summary = pd.DataFrame(summary)
+        print()
+        print("The recipe against the best classical model of ACCURACY-PROTOCOL.md:")
+        print(summary.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for seed, runs in summary.groupby("seed"):
+            wins = int((runs["MASE"] <= runs["best classical"].map(_mase)).sum())
+            print(
+                f"random_state={seed}: <= the best classical model in {wins} of "
+                f"{len(runs)} cells, worst ratio {runs['ratio'].max():.3f}, "
+                f"fit time {runs['fit_s'].sum():.0f} s in all"
+            )
     return table
+
+
+def _mase(text):
+    """The MASE at the end of a "name 0.123" cell of the summary."""
+    return float(text.rsplit(" ", 1)[1])
 
 
 if __name__ == "__main__":

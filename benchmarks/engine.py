@@ -251,13 +251,26 @@ def measure_throughput(engine):
 
 
 def measure_recipe(engine):
+    import inspect
+
     from accuracy import _Tuned  # benchmarks/accuracy.py: the search as a model
 
     import sklstm
     from sklstm.datasets import load_airpassengers
     from sklstm.forecasting import evaluate_forecaster
+    from sklstm.recipe import make_lstm_forecaster, tune_lstm_forecaster
 
-    # the same work on every revision: a fixed grid, baseline and log space
+    # the same work on every revision: a fixed grid, baseline and log space,
+    # one network per fit, no seasonal lags, the whole correction
+    params = make_lstm_forecaster(target="passengers").get_params()
+    lstm = (
+        "regressor__lstm__estimator__"
+        if "regressor__lstm__estimator__units" in params
+        else "regressor__lstm__"
+    )
+    extra = {}
+    if "shrinkages" in inspect.signature(tune_lstm_forecaster).parameters:
+        extra = {"shrinkages": (1.0,), "n_seeds": 1, "seasonal_lags": None}
     search = _Tuned(
         target="passengers",
         m=12,
@@ -265,9 +278,10 @@ def measure_recipe(engine):
         baseline="seasonal",
         param_grid={
             "regressor__window__window": [8, 16],
-            "regressor__lstm__n_layers": [1, 2],
-            "regressor__lstm__dropout": [0.0, 0.2],
+            f"{lstm}n_layers": [1, 2],
+            f"{lstm}dropout": [0.0, 0.2],
         },
+        **extra,
     )
     result = evaluate_forecaster(
         search,

@@ -117,7 +117,6 @@ def run(args):
     _check_output(args.output)
     started = time.perf_counter()
     from sklearn.base import clone
-    from sklearn.model_selection import ParameterGrid
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -131,9 +130,8 @@ def run(args):
     )
     from sklstm.models import LSTMRegressor
     from sklstm.recipe import (
-        DEFAULT_PARAM_GRIDS,
+        _select_baseline,
         make_lstm_forecaster,
-        select_baseline,
         tune_lstm_forecaster,
     )
 
@@ -194,10 +192,10 @@ def run(args):
 
     _step(3, "the fixes, one at a time (the accuracy ladder):")
     log = bool((frame[info.target] > 0).all())
-    baseline, _ = select_baseline(
-        X_train, y_train, target=info.target, m=info.m, log=log
+    baseline, _, reference = _select_baseline(
+        X_train, y_train, target=info.target, m=info.m, log=log, n_splits=3
     )
-    recipe_inputs = dict(target=info.target, m=info.m, log=log, baseline=baseline)
+    recipe_inputs = dict(target=info.target, m=info.m, log=log, baseline=reference)
     season = info.m if 1 < info.m <= 52 else 8  # windows of one season
     ladder = [
         (tutorial_name, None),
@@ -241,8 +239,6 @@ def run(args):
         steps.append({**row, "model": name})
         _print_rung(steps)
 
-    grid = DEFAULT_PARAM_GRIDS[args.budget]
-    n_candidates = len(ParameterGrid(grid))
     start = time.perf_counter()
     search = tune_lstm_forecaster(
         X_train,
@@ -250,7 +246,7 @@ def run(args):
         target=info.target,
         m=info.m,
         log=log,
-        baseline=baseline,
+        baseline=reference,
         budget=args.budget,
         random_state=args.seed,
         verbose=1,  # one line per fit (sklstm.utils.ProgressScorer)
@@ -263,11 +259,24 @@ def run(args):
     chosen = ", ".join(
         f"{key.split('__')[-1]}={value}" for key, value in search.best_params_.items()
     )
+    n_candidates = len(search.cv_results_["params"])
     print(
         f"      tuned by GridSearchCV(TimeSeriesSplit(3)) over {n_candidates} "
         f"candidates on the training part: {chosen}",
         flush=True,
     )
+    shrinkage = search.best_params_["shrinkage"]
+    if shrinkage == 0:
+        said = (
+            f"the LSTM's correction did not help in validation: the recipe "
+            f"predicts the {baseline} forecast itself (shrinkage 0)"
+        )
+    else:
+        said = (
+            f"the {baseline} forecast plus {shrinkage:g} x the LSTM's correction "
+            "(the share chosen in validation)"
+        )
+    print(f"      {said}", flush=True)
 
     _step(4, "the tuned recipe against the classical baselines:")
     baselines = {

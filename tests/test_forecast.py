@@ -90,7 +90,7 @@ def test_forecast_of_the_recipe_and_a_search_over_it():
         m=12,
         log=True,
         baseline="seasonal",
-        param_grid={"regressor__lstm__units": [2]},
+        param_grid={"regressor__lstm__estimator__units": [2]},
         n_splits=2,
         epochs=1,
     )

@@ -227,7 +227,7 @@ def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys):
         m=12,
         log=True,
         baseline="naive",
-        param_grid={"regressor__lstm__units": [2, 3]},
+        param_grid={"regressor__lstm__estimator__units": [2, 3]},
         n_splits=2,
         epochs=2,
         n_jobs=1,

@@ -29,8 +29,6 @@ def test_readme_python_blocks_run_top_to_bottom(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     # what README promises to print, it prints: the recipe beats seasonal naive
-    found = re.search(
-        r"MASE: sklstm ([0-9.]+), seasonal naive ([0-9.]+)", done.stdout
-    )
+    found = re.search(r"MASE: sklstm ([0-9.]+), seasonal naive ([0-9.]+)", done.stdout)
     assert found, done.stdout[-2000:]
     assert float(found[1]) < float(found[2])

@@ -20,10 +20,11 @@ from sklstm import (
     TimeSeriesImputer,
     Windower,
 )
-from sklstm.compose import ResidualRegressor
+from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.datasets import load_airpassengers
 from sklstm.forecasting import (
     NaiveForecaster,
+    RidgeLagForecaster,
     SeasonalNaiveForecaster,
     make_supervised,
     train_test_split_series,
@@ -108,7 +109,13 @@ def test_make_lstm_forecaster_structure():
         "window",
         "lstm",
     ]
-    naive = make_lstm_forecaster(target="y", m=12, moving_average=None, units=7)
+    # seasonal differences carry the season: no seasonal lags there; with the
+    # other baselines, the values one and two seasons before the forecast step
+    ridge12 = make_lstm_forecaster(target="y", m=12, baseline="ridge")
+    assert ridge12.regressor.named_steps["seasonal_lags"].lags == [11, 23]
+    naive = make_lstm_forecaster(
+        target="y", m=12, moving_average=None, seasonal_lags=None, units=7
+    )
     assert isinstance(naive.baseline, NaiveForecaster)
     assert [n for n, _ in naive.regressor.steps] == [
         "impute",
@@ -118,16 +125,42 @@ def test_make_lstm_forecaster_structure():
         "window",
         "lstm",
     ]
-    assert naive.regressor[-1].units == 7
-    assert naive.regressor[-1].random_state == 0
+    averaged = naive.regressor[-1]
+    assert isinstance(averaged, SeedAveragingRegressor)
+    assert averaged.n_estimators == 1 and averaged.random_state == 0
+    assert averaged.estimator.units == 7
+    # several periods: lags of each, the seasonal baseline of the longest
+    multi = make_lstm_forecaster(target="y", m=(4, 1, 10))
+    assert multi.regressor.named_steps["seasonal_lags"].lags == [3, 7, 9, 19]
+    multi = make_lstm_forecaster(target="y", m=(4, 1, 10), baseline="seasonal")
+    assert multi.baseline.m == 10
+    assert multi.regressor.named_steps["seasonal_diff"].period == 10
+    assert "seasonal_lags" not in multi.regressor.named_steps
+    given = make_lstm_forecaster(target="y", m=(4, 10), seasonal_lags=[2])
+    assert given.regressor.named_steps["seasonal_lags"].lags == [2]
+    ridge = make_lstm_forecaster(target="y", m=(4, 10), baseline="ridge")
+    assert isinstance(ridge.baseline, RidgeLagForecaster)
+    assert ridge.baseline.n_lags == 20
+    assert make_lstm_forecaster(target="y", baseline="ridge").baseline.n_lags == 16
+    given = RidgeLagForecaster(n_lags=5, target="y", exog=True)
+    assert make_lstm_forecaster(target="y", baseline=given).baseline is given
 
 
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"m": 0}, "m=0 must be an int >= 1"),
+        ({"m": 0}, r"m=0 must be a seasonal period \(an int >= 1\)"),
+        ({"m": (12, 0)}, r"m=\(12, 0\) must be a seasonal period"),
+        ({"m": []}, r"m=\[\] must be a seasonal period"),
         ({"window": 0}, "window=0 must be an int >= 1"),
-        ({"baseline": "mean"}, "baseline='mean' must be 'naive' or 'seasonal'"),
+        ({"n_seeds": 0}, "n_seeds=0 must be an int >= 1"),
+        ({"seasonal_lags": "yes"}, "seasonal_lags='yes' must be 'auto'"),
+        ({"seasonal_lags": [0]}, "each of seasonal_lags=0 must be an int >= 1"),
+        ({"baseline": 3}, "baseline=3 must be 'naive', 'seasonal', 'ridge' or an"),
+        (
+            {"baseline": "mean"},
+            "baseline='mean' must be 'naive', 'seasonal', 'ridge' or an estimator",
+        ),
         ({"baseline": "seasonal"}, "baseline='seasonal' needs a period m >= 2"),
         ({"moving_average": 1}, "moving_average=1 must be an int >= 2"),
     ],
@@ -140,13 +173,74 @@ def test_make_lstm_forecaster_bad_arguments(kwargs, match):
 def test_select_baseline_prefers_what_fits_the_series():
     X, y = make_supervised(load_airpassengers(), "passengers")
     best, scores = select_baseline(X, y, target="passengers", m=12, log=True)
-    assert best == "seasonal" and scores["seasonal"] < scores["naive"]
+    # a seasonal series: last season beats the last value, and a linear model on
+    # the seasonal differences (ARIMA-like) beats both
+    assert scores["seasonal"] < scores["naive"]
+    assert best.startswith("ridge on seasonal differences(")
+    assert scores[best] == min(scores.values()) < scores["seasonal"]
     # a random walk: the last value is the better guess than last season's
     rng = np.random.RandomState(0)
     walk = pd.DataFrame({"v": np.cumsum(rng.normal(size=300))})
     Xw, yw = make_supervised(walk, "v")
-    assert select_baseline(Xw, yw, target="v", m=12)[0] == "naive"
-    assert select_baseline(Xw, yw, target="v", m=1)[1].keys() == {"naive"}
+    _, walk_scores = select_baseline(Xw, yw, target="v", m=12)
+    assert walk_scores["naive"] < walk_scores["seasonal"]
+    assert set(select_baseline(Xw, yw, target="v", m=1)[1]) == {
+        "naive",
+        *(f"ridge(n_lags={k})" for k in (8, 16, 32)),
+        *(f"ridge on differences(n_lags={k})" for k in (8, 16, 32)),
+    }
+
+
+def test_select_baseline_candidates_follow_the_data():
+    """Periods, twice the periods and exogenous lags, within the folds' rows."""
+    rng = np.random.RandomState(0)
+    t = np.arange(400)
+    frame = pd.DataFrame(
+        {
+            "v": np.sin(2 * np.pi * t / 7) + 0.1 * rng.normal(size=400),
+            "x": rng.normal(size=400),
+        }
+    )
+    X, y = make_supervised(frame, "v")
+    _, scores = select_baseline(X, y, target="v", m=(7, 20), n_splits=3)
+    # validation on the last half: the smallest training fold has 201 rows;
+    # lags on levels up to 100, differenced lags + 21 up to 150
+    assert set(scores) == {
+        "naive",
+        "seasonal(m=7)",
+        "seasonal",
+        *(
+            f"ridge(n_lags={k}{e})"
+            for k in (7, 8, 14, 16, 20, 32, 40)
+            for e in ("", ", exog")
+        ),
+        *(
+            f"ridge on {d}differences(n_lags={k})"
+            for k in (8, 15, 16, 21, 32, 41)
+            for d in ("", "seasonal ")
+        ),
+    }
+    # an AR series: Ridge on its lags beats the naive and seasonal guesses
+    ar = np.zeros(400)
+    for i in range(2, 400):
+        ar[i] = 0.6 * ar[i - 1] - 0.3 * ar[i - 2] + rng.normal()
+    Xa, ya = make_supervised(pd.DataFrame({"v": ar}), "v")
+    assert select_baseline(Xa, ya, target="v", m=4)[0].startswith("ridge")
+
+
+def test_differenced_ridge_is_linear_on_the_differences():
+    """On an AR(1) in the differences its forecast is that AR(1)'s."""
+    rng = np.random.RandomState(0)
+    d = np.zeros(600)
+    for i in range(1, 600):
+        d[i] = 0.7 * d[i - 1] + 0.01 * rng.normal()
+    frame = pd.DataFrame({"v": 100 + np.cumsum(d)})
+    X, y = make_supervised(frame, "v")
+    model = sklstm.recipe._differenced_ridge(target="v", n_lags=2, log=False)
+    model.fit(X[:500], y[:500])
+    pred = model.predict(X[500:])
+    level, diff = X["v"].to_numpy()[500:], np.diff(X["v"].to_numpy())[499:]
+    np.testing.assert_allclose(pred, level + 0.7 * diff, atol=0.01)
 
 
 def test_tune_lstm_forecaster_picks_baseline_and_log(monkeypatch):
@@ -159,12 +253,21 @@ def test_tune_lstm_forecaster_picks_baseline_and_log(monkeypatch):
         y_train,
         target="passengers",
         m=12,
-        param_grid={"regressor__lstm__units": [2, 3]},
+        param_grid={"regressor__lstm__estimator__units": [2, 3]},
         n_splits=2,
     )
     best = search.best_estimator_
     assert best.log is True  # strictly positive series
-    assert isinstance(best.baseline, SeasonalNaiveForecaster)
+    # the baseline select_baseline found best, on the same folds
+    scores = search.baseline_scores_
+    chosen = sklstm.recipe._select_baseline(
+        X_train, y_train, target="passengers", m=12, log=True, n_splits=2
+    )[2]
+    assert best.baseline.get_params(deep=False).keys() == chosen.get_params(
+        deep=False
+    ).keys()
+    assert repr(best.baseline) == repr(chosen)
+    assert scores[min(scores, key=scores.get)] < scores["seasonal"]
     assert best.predict(X_test).shape == (36,)
     with pytest.raises(ValueError, match="budget='huge' is not one of"):
         tune_lstm_forecaster(X_train, y_train, target="passengers", budget="huge")
@@ -212,6 +315,90 @@ def test_default_grids_are_valid_parameters():
         assert set(grid) <= valid
 
 
+@pytest.mark.parametrize(
+    "periods, n_min_train, expected",
+    [
+        ((), 1000, [8, 16]),
+        ((12,), 1000, [6, 12]),
+        ((52,), 1000, [16, 32]),
+        ((48, 336), 1000, [16, 32]),
+        ((4,), 1000, [4, 8]),
+        ((52,), 20, [10]),
+    ],
+)
+def test_window_grid_scales_with_the_shortest_period(periods, n_min_train, expected):
+    assert sklstm.recipe._window_grid(periods, n_min_train) == expected
+
+
+@pytest.fixture(scope="module")
+def shrinkage_search():
+    """A tiny search whose shrinkage is chosen from the fold scores."""
+    import sklstm.recipe as recipe
+
+    old = recipe._LSTM_DEFAULTS["epochs"]
+    recipe._LSTM_DEFAULTS["epochs"] = 2
+    try:
+        X_train, X_test, y_train, y_test = train_test_split_series(
+            load_airpassengers(), "passengers", n_test=36
+        )
+        search = tune_lstm_forecaster(
+            X_train,
+            y_train,
+            target="passengers",
+            m=12,
+            param_grid={"regressor__lstm__estimator__units": [2, 3]},
+            n_seeds=2,
+            n_splits=2,
+        )
+    finally:
+        recipe._LSTM_DEFAULTS["epochs"] = old
+    return search, X_test, y_test
+
+
+def test_tune_chooses_the_shrinkage_by_validation_score(shrinkage_search):
+    search, X_test, y_test = shrinkage_search
+    results = search.cv_results_
+    table = np.column_stack(
+        [results[f"mean_test_shrinkage={a:g}"] for a in sklstm.recipe.SHRINKAGES]
+    )
+    row, column = np.unravel_index(np.argmax(table), table.shape)
+    assert search.best_index_ == row
+    assert search.best_params_["shrinkage"] == sklstm.recipe.SHRINKAGES[column]
+    assert search.best_score_ == table[row, column]
+    assert search.best_estimator_.shrinkage == search.best_params_["shrinkage"]
+    # shrinkage 0 scores the baseline alone: every candidate the same
+    assert np.ptp(results["mean_test_shrinkage=0"]) == 0
+    # the fitted copies: two seeds per fit
+    lstm = search.best_estimator_.regressor_.named_steps["lstm"]
+    assert len(lstm.estimators_) == 2
+    # search.score is the plain (negated MAE) score of the chosen model
+    pred = search.predict(X_test)
+    assert search.score(X_test, y_test) == pytest.approx(
+        -np.mean(np.abs(pred - y_test.to_numpy()))
+    )
+
+
+def test_shrinkage_zero_reproduces_the_baseline_exactly(shrinkage_search):
+    search, X_test, _ = shrinkage_search
+    model = search.best_estimator_
+    baseline = model.baseline_.predict(X_test)
+    model.set_params(shrinkage=0.0)
+    assert_array_equal(model.predict(X_test), baseline)
+    base, correction = model._predict_parts(X_test)
+    assert np.abs(correction).max() > 0  # the network was fitted, just not used
+    model.set_params(shrinkage=0.5)
+    np.testing.assert_allclose(
+        model.predict(X_test), baseline * np.exp(0.5 * correction)
+    )
+
+
+@pytest.mark.parametrize("bad", [(), (-0.5,), ("a",), (True,)])
+def test_tune_rejects_bad_shrinkages(bad):
+    X, y = make_supervised(load_airpassengers(), "passengers")
+    with pytest.raises(ValueError, match="shrinkages=.* must be a non-empty list"):
+        tune_lstm_forecaster(X, y, target="passengers", shrinkages=bad)
+
+
 def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     from sklstm.cli import main
 
@@ -219,7 +406,7 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     monkeypatch.setitem(
         sklstm.recipe.DEFAULT_PARAM_GRIDS,
         "quick",
-        {"regressor__lstm__units": [2], "regressor__window__window": [2, 4]},
+        {"regressor__lstm__estimator__units": [2], "regressor__window__window": [2, 4]},
     )
     out_png = tmp_path / "demo.png"
     assert main(["demo", "--budget", "quick", "--output", str(out_png)]) == 0
