@@ -308,6 +308,41 @@ def test_recipe_does_not_look_ahead(fitted_recipe, data):
     assert_array_equal(out_first[: t + 1], out_second[: t + 1])
 
 
+@pytest.fixture(scope="module")
+def fitted_seasonal_recipe():
+    """Seasonal lags of two periods, a differenced-Ridge baseline, two seeds."""
+    X_train, y_train, X_test = series_frames()
+    baseline = sklstm.recipe._differenced_ridge(
+        target="y", n_lags=13, log=True, period=12
+    )
+    model = make_lstm_forecaster(
+        target="y",
+        m=(3, 12),
+        log=True,
+        baseline=baseline,
+        window=4,
+        moving_average=3,
+        units=3,
+        epochs=2,
+        n_seeds=2,
+        shrinkage=0.5,
+        random_state=0,
+    )
+    assert model.regressor.named_steps["seasonal_lags"].lags == [2, 5, 11, 23]
+    return model.fit(X_train, y_train), X_test
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_seasonal_recipe_does_not_look_ahead(fitted_seasonal_recipe, data):
+    """The seasonal lags and the differenced-Ridge baseline are causal too."""
+    model, X_test = fitted_seasonal_recipe
+    first, second, t = data.draw(changed_after_t(X_test))
+    out_first, out_second = model.predict(first), model.predict(second)
+    assert np.isfinite(out_first).all()
+    assert_array_equal(out_first[: t + 1], out_second[: t + 1])
+
+
 def test_default_grids_are_valid_parameters():
     est = make_lstm_forecaster(target="y", m=12, baseline="seasonal")
     valid = set(est.get_params())

@@ -67,15 +67,15 @@ MUTATIONS = [
     _m(
         "residual-log-adds",
         "sklstm/compose/_residual.py",
-        "return base * np.exp(correction)",
-        "return base + correction",
+        "return base * np.exp(shrinkage * correction)",
+        "return base + shrinkage * correction",
         COMPOSE,
     ),
     _m(
         "recipe-imputer-bfill",
         "sklstm/recipe.py",
-        'TimeSeriesImputer(strategy="ffill")',
-        'TimeSeriesImputer(strategy="bfill")',
+        '("impute", TimeSeriesImputer(strategy="ffill")),\n        ("clip"',
+        '("impute", TimeSeriesImputer(strategy="bfill")),\n        ("clip"',
         RECIPE,
     ),
     _m(
@@ -96,25 +96,37 @@ MUTATIONS = [
     _m(
         "residual-additive-multiplies",
         "sklstm/compose/_residual.py",
-        "        return base + correction\n",
-        "        return base * (1 + correction)\n",
+        "        return base + shrinkage * correction\n",
+        "        return base * (1 + shrinkage * correction)\n",
         COMPOSE,
     ),
     _m(
         "residual-log-accepts-zero",
         "sklstm/compose/_residual.py",
-        "if not np.all(values > 0):",
-        "if not np.all(values >= 0):",
+        "if not np.all(known > 0):",
+        "if not np.all(known >= 0):",
         COMPOSE,
     ),
     _m(
         "recipe-growth-swapped",
         "sklstm/recipe.py",
-        "reference = SeasonalNaiveForecaster(\n"
-        '            m=m, target=target, growth="multiplicative" if log',
-        "reference = SeasonalNaiveForecaster(\n"
-        '            m=m, target=target, growth="additive" if log',
+        'm=periods[-1], target=target, growth="multiplicative" if log',
+        'm=periods[-1], target=target, growth="additive" if log',
         RECIPE,
+    ),
+    _m(
+        "seed-averaging-one-seed",
+        "sklstm/compose/_averaging.py",
+        "copy.set_params(**{key: int(seed) for key in keys})",
+        "copy.set_params(**{key: int(self.seeds_[0]) for key in keys})",
+        COMPOSE,
+    ),
+    _m(
+        "shrinkage-ignored",
+        "sklstm/compose/_residual.py",
+        "return self._combine(base, correction, self.shrinkage)",
+        "return self._combine(base, correction, 1.0)",
+        COMPOSE,
     ),
     # ---- target scaling -------------------------------------------------------
     _m(
@@ -264,8 +276,8 @@ MUTATIONS = [
     _m(
         "seasonal-history-short",
         "sklstm/forecasting/_naive.py",
-        "X[-(self.m + 1) :, self.target_index_]",
-        "X[-self.m :, self.target_index_]",
+        "self.history_ = filled[-(self.m + 1) :]",
+        "self.history_ = filled[-self.m :]",
         FORECASTING,
     ),
     _m(
