@@ -243,6 +243,25 @@ def test_differenced_ridge_is_linear_on_the_differences():
     np.testing.assert_allclose(pred, level + 0.7 * diff, atol=0.01)
 
 
+def test_differenced_ridge_never_learns_the_warm_up_padding():
+    """Rows without their full lag history are left out of the Ridge's fit."""
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    X_gappy, y_gappy = X.copy(), y.copy()
+    X_gappy[:10, 1] = np.nan  # the warm-up rows
+    y_gappy[:10] = 1e6  # would dominate the fit if used
+    ridge = sklstm.recipe._RidgeOnCompleteRows().fit(X_gappy, y_gappy)
+    clean = sklstm.recipe._RidgeOnCompleteRows().fit(X[10:], y[10:])
+    np.testing.assert_allclose(ridge.predict(X[10:]), clean.predict(X[10:]))
+    # unknown features at predict time count as the (scaled) mean, 0
+    np.testing.assert_allclose(
+        ridge.predict(X_gappy[:1]), ridge.predict(np.nan_to_num(X_gappy[:1]))
+    )
+    with pytest.raises(ValueError, match="No training row has its full history"):
+        sklstm.recipe._RidgeOnCompleteRows().fit(np.full((5, 2), np.nan), y[:5])
+
+
 def test_tune_lstm_forecaster_picks_baseline_and_log(monkeypatch):
     monkeypatch.setitem(sklstm.recipe._LSTM_DEFAULTS, "epochs", 2)
     X_train, X_test, y_train, _ = train_test_split_series(
@@ -263,9 +282,10 @@ def test_tune_lstm_forecaster_picks_baseline_and_log(monkeypatch):
     chosen = sklstm.recipe._select_baseline(
         X_train, y_train, target="passengers", m=12, log=True, n_splits=2
     )[2]
-    assert best.baseline.get_params(deep=False).keys() == chosen.get_params(
-        deep=False
-    ).keys()
+    assert (
+        best.baseline.get_params(deep=False).keys()
+        == chosen.get_params(deep=False).keys()
+    )
     assert repr(best.baseline) == repr(chosen)
     assert scores[min(scores, key=scores.get)] < scores["seasonal"]
     assert best.predict(X_test).shape == (36,)
