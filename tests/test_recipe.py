@@ -262,18 +262,10 @@ def test_differenced_ridge_never_learns_the_warm_up_padding():
         sklstm.recipe._RidgeOnCompleteRows().fit(np.full((5, 2), np.nan), y[:5])
 
 
-def test_tune_lstm_forecaster_picks_baseline_and_log(monkeypatch):
-    monkeypatch.setitem(sklstm.recipe._LSTM_DEFAULTS, "epochs", 2)
-    X_train, X_test, y_train, _ = train_test_split_series(
+def test_tune_lstm_forecaster_picks_baseline_and_log(shrinkage_search):
+    search, X_test, _ = shrinkage_search
+    X_train, _, y_train, _ = train_test_split_series(
         load_airpassengers(), "passengers", n_test=36
-    )
-    search = tune_lstm_forecaster(
-        X_train,
-        y_train,
-        target="passengers",
-        m=12,
-        param_grid={"regressor__lstm__estimator__units": [2, 3]},
-        n_splits=2,
     )
     best = search.best_estimator_
     assert best.log is True  # strictly positive series
