@@ -46,6 +46,7 @@ from sklstm.forecasting import (
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
 )
+from sklstm.forecasting._ridge import _PROTOCOL_ALPHAS
 from sklstm.preprocessing import (
     DiffFeatures,
     LagFeatures,
@@ -396,7 +397,7 @@ class _RidgeOnCompleteRows(RegressorMixin, BaseEstimator):
     standard scaling).
     """
 
-    def __init__(self, *, alphas=(0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)):
+    def __init__(self, *, alphas=None):
         self.alphas = alphas
 
     def fit(self, X, y, sample_weight=None):
@@ -408,9 +409,8 @@ class _RidgeOnCompleteRows(RegressorMixin, BaseEstimator):
                 "too few rows for these lags."
             )
         weight = None if sample_weight is None else np.asarray(sample_weight)[rows]
-        self.ridge_ = RidgeCV(alphas=self.alphas).fit(
-            X[rows], y[rows], sample_weight=weight
-        )
+        alphas = _PROTOCOL_ALPHAS if self.alphas is None else self.alphas
+        self.ridge_ = RidgeCV(alphas=alphas).fit(X[rows], y[rows], sample_weight=weight)
         self.n_features_in_ = X.shape[1]
         return self
 
@@ -444,7 +444,7 @@ def _differenced_ridge(*, target, n_lags, log, period=None):
         ("diff", DiffFeatures(period=1, drop_original=period is None, warmup="nan")),
         ("lags", LagFeatures(lags=n_lags, warmup="nan")),
         ("scale", StandardScaler()),
-        ("ridge", _RidgeOnCompleteRows(alphas=tuple(np.logspace(-3, 3, 13)))),
+        ("ridge", _RidgeOnCompleteRows()),
     ]
     if period is None:
         reference = NaiveForecaster(target=target)
