@@ -18,7 +18,11 @@ from sklstm import (
     ResidualRegressor,
     SeedAveragingRegressor,
 )
-from sklstm.forecasting import NaiveForecaster, RidgeLagForecaster
+from sklstm.forecasting import (
+    AirlineForecaster,
+    NaiveForecaster,
+    RidgeLagForecaster,
+)
 
 # A tiny, fast network: the checks test the API, not accuracy.
 _LSTM = LSTMRegressor(units=4, epochs=2, batch_size=16, random_state=0)
@@ -35,6 +39,8 @@ _INSTANCES = {
     ),
     # the checks fit 10 samples; the default 12 lags need 13
     "RidgeLagForecaster": RidgeLagForecaster(n_lags=3),
+    # the checks fit 10 samples; the default m=12 needs more than 26
+    "AirlineForecaster": AirlineForecaster(m=2),
 }
 
 _TIME_AWARE = {
@@ -95,6 +101,7 @@ EXPECTED_FAILED_CHECKS = {
     "Windower": _TIME_AWARE,
     "SeasonalNaiveForecaster": _TIME_AWARE,
     "RidgeLagForecaster": _TIME_AWARE,
+    "AirlineForecaster": _TIME_AWARE,
 }
 
 

@@ -16,6 +16,7 @@ from sklearn.utils.estimator_checks import check_estimator
 from sklstm.datasets import DATASETS, load_airpassengers
 from sklstm.exceptions import PaddingWarning
 from sklstm.forecasting import (
+    AirlineForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
@@ -405,9 +406,116 @@ def test_ridge_lag_forecaster_too_short():
         RidgeLagForecaster(n_lags=5).fit(X, y)
 
 
+def _airline_series(n, m, theta, seasonal_theta, seed=0):
+    """A simulated airline process.
+
+    ``(1 - B)(1 - B^m) z = (1 + theta B)(1 + seasonal_theta B^m) e``, e ~ N(0, 1).
+    """
+    rng = np.random.default_rng(seed)
+    e = rng.normal(size=n + m + 1)
+    w = e.copy()
+    w[1:] += theta * e[:-1]
+    w[m:] += seasonal_theta * e[:-m]
+    w[m + 1 :] += theta * seasonal_theta * e[: -m - 1]
+    z = np.zeros_like(w)
+    for t in range(len(w)):
+        z[t] = (
+            w[t]
+            + (z[t - 1] if t >= 1 else 0)
+            + (z[t - m] if t >= m else 0)
+            - (z[t - m - 1] if t >= m + 1 else 0)
+        )
+    return z[m + 1 :] + 50.0
+
+
+def test_airline_recovers_the_coefficients_of_a_simulated_process():
+    z = _airline_series(1200, 4, theta=-0.4, seasonal_theta=-0.6)
+    X, y = make_supervised(_frame(z), "y")
+    model = AirlineForecaster(m=4, target="y").fit(X, y)
+    assert model.theta_ == pytest.approx(-0.4, abs=0.06)
+    assert model.seasonal_theta_ == pytest.approx(-0.6, abs=0.06)
+    assert model.sigma2_ == pytest.approx(1.0, rel=0.1)
+
+
+def test_airline_with_m_1_is_simple_exponential_smoothing():
+    """ARIMA (0,1,1): level = level + (1 + theta) * (value - level), every step."""
+    rng = np.random.default_rng(1)
+    values = 10 + np.cumsum(rng.normal(size=80)) + rng.normal(size=80)
+    X, y = make_supervised(_frame(values), "y", horizon=3)
+    model = AirlineForecaster(m=1, target="y").fit(X, y)
+    assert model.seasonal_theta_ == 0.0
+    alpha = 1 + model.theta_
+    level, expected = values[0], [values[0]]  # innovations before row 1 are 0
+    for value in values[1 : len(X)]:
+        level = level + alpha * (value - level)
+        expected.append(level)
+    pred = model.predict(X)
+    assert_allclose(pred[1:], np.repeat(np.array(expected)[1:, None], 3, axis=1))
+    assert_allclose(pred[0], values[0])  # the first row lacks history: naive
+
+
+def test_airline_forecasts_by_hand():
+    """The recursion with future innovations set to 0, for a fixed model."""
+    z = _airline_series(60, 3, theta=0.3, seasonal_theta=-0.5, seed=2)
+    X, y = make_supervised(_frame(z), "y", horizon=4)
+    model = AirlineForecaster(m=3, target="y").fit(X, y)
+    a, b = model.theta_, model.seasonal_theta_
+    values = X["y"].to_numpy()
+    e = np.zeros(len(values))
+    for t in range(4, len(values)):
+        w = values[t] - values[t - 1] - values[t - 3] + values[t - 4]
+        e[t] = w - a * e[t - 1] - b * e[t - 3] - a * b * e[t - 4]
+    t = 40
+    zs, es = list(values[: t + 1]), list(e[: t + 1]) + [0.0] * 4
+    for k in range(1, 5):
+        s = t + k
+        ma = a * es[s - 1] + b * es[s - 3] + a * b * es[s - 4]
+        zs.append(zs[s - 1] + zs[s - 3] - zs[s - 4] + ma)
+    assert_allclose(model.predict(X)[t], zs[t + 1 :])
+
+
+def test_airline_continuation_equals_the_whole_series():
+    """X_test that continues X_train gets the forecasts of the whole series."""
+    z = np.exp(_airline_series(100, 12, -0.4, -0.6, seed=3) / 20)
+    frame = _frame(z, freq="MS")
+    X_train, X_test, y_train, _ = train_test_split_series(
+        frame, "y", horizon=12, n_test=24
+    )
+    model = AirlineForecaster(m=12, target="y", log=True).fit(X_train, y_train)
+    whole = pd.concat([X_train, X_test])
+    assert_allclose(model.predict(X_test), model.predict(whole)[len(X_train) :])
+    with pytest.warns(PaddingWarning, match="AirlineForecaster"):
+        alone = model.predict(X_test.reset_index(drop=True))
+    # without history, the first m + 1 rows fall back to the naive forecast
+    assert_allclose(alone[:13], np.repeat(X_test["y"].to_numpy()[:13, None], 12, 1))
+
+
+def test_airline_beats_the_seasonal_naive_forecast_on_airpassengers():
+    """MASE at 12 steps: 0.488 (statsmodels' exact SARIMA: 0.490 in the protocol)."""
+    scores = evaluate_forecaster(
+        AirlineForecaster(m=12, target="passengers", log=True),
+        load_airpassengers(),
+        target="passengers",
+        horizon=12,
+        n_test=36,
+        m=12,
+    )
+    assert scores["MASE"] == pytest.approx(0.4882, abs=1e-3)
+
+
+def test_airline_errors():
+    X, y = make_supervised(_frame(np.arange(30.0) - 5), "y")
+    with pytest.raises(ValueError, match=r"n_samples = 29 is too few for m=14"):
+        AirlineForecaster(m=14, target="y").fit(X, y)
+    with pytest.raises(ValueError, match=r"log=True needs a strictly positive target"):
+        AirlineForecaster(m=2, target="y", log=True).fit(X, y)
+    with pytest.raises(ValueError, match=r"The 'm' parameter"):
+        AirlineForecaster(m=0, target="y").fit(X, y)
+
+
 @pytest.mark.parametrize(
     "estimator",
-    [NaiveForecaster, SeasonalNaiveForecaster, RidgeLagForecaster],
+    [NaiveForecaster, SeasonalNaiveForecaster, RidgeLagForecaster, AirlineForecaster],
 )
 def test_target_errors(estimator):
     X, y = make_supervised(_frame(np.arange(30.0), x=np.ones(30)), "y")
@@ -427,6 +535,7 @@ def test_target_errors(estimator):
         NaiveForecaster(target="y"),
         SeasonalNaiveForecaster(m=4, target="y"),
         RidgeLagForecaster(n_lags=4, target="y", exog=True),
+        AirlineForecaster(m=4, target="y"),
     ],
 )
 @settings(max_examples=20, deadline=None)

@@ -9,6 +9,7 @@ exactly like a pipeline. :func:`forecast` gives the next values after the end of
 a frame, indexed by their timestamps. Nothing here imports TensorFlow.
 """
 
+from ._airline import AirlineForecaster
 from ._evaluate import evaluate_forecaster
 from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
@@ -17,6 +18,7 @@ from ._ridge import RidgeLagForecaster
 from ._supervised import make_supervised, train_test_split_series
 
 __all__ = [
+    "AirlineForecaster",
     "NaiveForecaster",
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",

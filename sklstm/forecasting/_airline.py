@@ -1,0 +1,264 @@
+"""Box and Jenkins' airline model, SARIMA (0,1,1)(0,1,1)m, as a regressor."""
+
+from numbers import Integral
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.signal import lfilter, lfiltic
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._compat import Interval, _fit_context, validate_data
+from ..utils._padding import report_padding, same_start
+from ._history import continues, ffill, next_label
+from ._naive import _TargetForecasterMixin
+
+__all__ = ["AirlineForecaster"]
+
+# coarse grid of the two MA coefficients, refined from its best point
+_GRID = np.linspace(-0.9, 0.9, 13)
+_BOUND = 0.99
+
+
+def _polynomials(m, theta, seasonal_theta):
+    """Difference and MA polynomials in the backshift operator, lag 0 first."""
+    if m == 1:
+        return np.array([1.0, -1.0]), np.array([1.0, theta])
+    diff = np.zeros(m + 2)
+    diff[[0, 1, m, m + 1]] = 1.0, -1.0, -1.0, 1.0
+    ma = np.zeros(m + 2)
+    ma[[0, 1, m, m + 1]] = 1.0, theta, seasonal_theta, theta * seasonal_theta
+    return diff, ma
+
+
+def _residuals(w, ma, past=None):
+    """Innovations e of w = ma(B) e, causally; ``past`` are the e before w."""
+    zi = None if past is None else lfiltic([1.0], ma, past[::-1])
+    if zi is None:
+        return lfilter([1.0], ma, w)
+    return lfilter([1.0], ma, w, zi=zi)[0]
+
+
+class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
+    """Box and Jenkins' airline model, SARIMA (0,1,1)(0,1,1)m, fitted by least squares.
+
+    The target z (its log with ``log=True``) is differenced once and once
+    seasonally, and the result is modelled as a moving average of white noise
+    e: ``(1 - B)(1 - B^m) z_t = (1 + theta B)(1 + Theta B^m) e_t``. The two
+    coefficients are chosen by conditional least squares (the innovations before
+    the first differenced value are taken as 0): a grid, then L-BFGS-B inside
+    (-0.99, 0.99), which keeps the model invertible. Forecasts set the future
+    innovations to 0; in the supervised framing of :func:`make_supervised` the
+    forecast for row t of ``y`` (the target at t+1 .. t+h) uses the target up to
+    row t of ``X`` only.
+
+    It is the default model of X-13ARIMA-SEATS and a strong forecast for series
+    with a trend and a season whose shape drifts slowly: the seasonal moving
+    average smooths each phase of the season over several years. With ``m=1``
+    it is ARIMA (0,1,1), simple exponential smoothing.
+
+    ``fit`` keeps the last ``m + 1`` values and innovations; when ``predict``
+    gets a DataFrame whose index continues the training one (e.g. ``X_test``
+    from :func:`train_test_split_series`), they are the history of its first
+    rows. Otherwise the innovations are rebuilt from the first row of the given
+    ``X`` on, and its first ``m + 1`` rows (1 with ``m=1``), which lack the
+    history, are forecast naively (their own value, for every step).
+
+    Parameters
+    ----------
+    m : int, default=12
+        Season length in steps (12 for monthly data, 52 weekly). 1: no season.
+    target : int or str, default=0
+        The target column of ``X``: a position, or a name when ``fit`` gets a
+        DataFrame.
+    log : bool, default=False
+        Model the log of the target (a strictly positive series whose seasonal
+        swing grows with its level); forecasts are back on the target's scale.
+
+    Attributes
+    ----------
+    theta_ : float
+        The regular moving-average coefficient.
+    seasonal_theta_ : float
+        The seasonal moving-average coefficient (0 with ``m=1``).
+    sigma2_ : float
+        Mean squared innovation in ``fit``.
+    target_index_ : int
+        Position of the target column in ``X``.
+    n_outputs_ : int
+        Number of forecast steps (columns of ``y`` in ``fit``).
+    history_ : ndarray of shape (m + 1, 2)
+        The last (log) target values and innovations of ``fit``.
+    fill_value_ : float
+        Mean of the target column in ``fit``: the fill of a gap with no earlier
+        valid value.
+    next_label_ : object or None
+        The index label that continues the training ``X`` (None for NumPy input
+        or an index whose step is unknown).
+    n_features_in_ : int
+        Number of columns of ``X`` in ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names of ``X`` in ``fit``, when it is a DataFrame with string
+        names.
+
+    See Also
+    --------
+    SeasonalNaiveForecaster : The same differences without the moving average.
+    RidgeLagForecaster : RidgeCV on lags of the target.
+
+    Notes
+    -----
+    ``fit`` needs more than ``2 * (m + 1)`` rows. Only the target column of
+    ``X`` is used; ``y`` gives the number of forecast steps. NaN in the target
+    column (a gap) is forward-filled causally; NaN in ``y`` is ignored. A
+    ``predict`` that starts without history (neither continuing the training
+    index nor starting with the training rows) warns with
+    :class:`~sklstm.exceptions.PaddingWarning`. The least-squares estimates
+    differ a little from exact maximum likelihood (e.g. statsmodels' SARIMAX)
+    on short series.
+
+    References
+    ----------
+    G. E. P. Box and G. M. Jenkins, *Time Series Analysis: Forecasting and
+    Control*, 1970, chapter 9.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import AirlineForecaster, evaluate_forecaster
+    >>> model = AirlineForecaster(m=12, target="passengers", log=True)
+    >>> scores = evaluate_forecaster(
+    ...     model, load_airpassengers(), target="passengers", horizon=12,
+    ...     n_test=36, m=12)
+    >>> round(scores["MASE"], 3)
+    0.4...
+    """
+
+    _parameter_constraints: dict = {
+        "m": [Interval(Integral, 1, None, closed="left")],
+        "target": [Interval(Integral, 0, None, closed="left"), str],
+        "log": ["boolean"],
+    }
+
+    def __init__(self, *, m=12, target=0, log=False):
+        self.m = m
+        self.target = target
+        self.log = log
+
+    def _n_history(self):
+        """Rows of history a forecast needs: the order of the differences."""
+        return 1 if self.m == 1 else self.m + 1
+
+    def _to_model_scale(self, values):
+        if not self.log:
+            return values
+        if not np.all(values > 0):
+            raise ValueError(
+                f"log=True needs a strictly positive target; its minimum is "
+                f"{np.min(values)!r}. Use log=False."
+            )
+        return np.log(values)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Choose the two moving-average coefficients by conditional least squares.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Everything known at each time, the target's current value included.
+        y : array-like of shape (n_samples,) or (n_samples, n_steps)
+            The target at the next step(s).
+
+        Returns
+        -------
+        self : AirlineForecaster
+            Fitted estimator.
+        """
+        label = next_label(X)
+        X, _, values = self._fit_target(X, y)
+        k = self._n_history()
+        if len(values) <= 2 * k:
+            raise ValueError(
+                f"n_samples = {len(values)} is too few for m={self.m}: fit needs "
+                f"more than 2 * {k} = {2 * k} rows."
+            )
+        z = self._to_model_scale(ffill(values, self.fill_value_))
+        diff, _ = _polynomials(self.m, 0.0, 0.0)
+        w = lfilter(diff, [1.0], z)[k:]
+
+        def css(params):
+            _, ma = _polynomials(self.m, *params)
+            e = _residuals(w, ma)
+            return float(e @ e)
+
+        seasonal = [0.0] if self.m == 1 else _GRID
+        start = min(((a, b) for a in _GRID for b in seasonal), key=lambda p: css(p))
+        bounds = [(-_BOUND, _BOUND), (-_BOUND, _BOUND) if self.m > 1 else (0, 0)]
+        best = minimize(css, np.array(start), method="L-BFGS-B", bounds=bounds)
+        params = best.x if best.fun <= css(start) else np.array(start)
+        self.theta_, self.seasonal_theta_ = float(params[0]), float(params[1])
+        _, ma = _polynomials(self.m, self.theta_, self.seasonal_theta_)
+        e = np.concatenate([np.zeros(k), _residuals(w, ma)])
+        self.sigma2_ = float(np.mean(e[k:] ** 2))
+        self.history_ = np.column_stack([z, e])[-k:]
+        self.next_label_ = label
+        # the first training values: a predict starting with them falls back
+        # exactly as a predict of the training data does (no warning)
+        self._head = values[:k].copy()
+        return self
+
+    def predict(self, X):
+        """Forecast each row's next steps from the model's recursion.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``; a DataFrame continuing the training
+            index uses the training data's last season as history.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
+            The forecasts.
+        """
+        check_is_fitted(self)
+        is_continuation = continues(X, self.next_label_)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        k = self._n_history()
+        last = np.exp(self.history_[-1:, 0]) if self.log else self.history_[-1:, 0]
+        raw, values = self._target_values(X, last if is_continuation else None)
+        if not is_continuation and not same_start(raw, self._head):
+            report_padding(self, n_rows=len(raw), n_history=k)
+        z = self._to_model_scale(values)
+        diff, ma = _polynomials(self.m, self.theta_, self.seasonal_theta_)
+        if is_continuation:
+            full = np.concatenate([self.history_[:, 0], z])
+            w = lfilter(diff, [1.0], full)[k:]
+            e = np.concatenate(
+                [self.history_[:, 1], _residuals(w, ma, self.history_[:, 1])]
+            )
+        else:
+            full = z
+            w = lfilter(diff, [1.0], full)[k:]
+            e = np.concatenate([np.zeros(min(k, len(z))), _residuals(w, ma)])
+        offset = len(full) - len(z)
+        origin = offset + np.arange(len(z))
+        ready = origin >= k  # rows with the history the recursion needs
+        pred = np.repeat(z[:, None], self.n_outputs_, axis=1)  # the naive fallback
+        rows = origin[ready]
+        if len(rows):
+            span = np.arange(-k, 1)
+            zs = np.zeros((len(rows), k + 1 + self.n_outputs_))
+            es = np.zeros_like(zs)
+            zs[:, : k + 1] = full[rows[:, None] + span]
+            es[:, : k + 1] = e[rows[:, None] + span]
+            for step in range(1, self.n_outputs_ + 1):
+                col = k + step
+                lags = col - np.arange(1, k + 1)
+                # future innovations are 0: only the known ones enter
+                zs[:, col] = es[:, lags] @ ma[1:] - zs[:, lags] @ diff[1:]
+            pred[ready] = zs[:, k + 1 :]
+        if self.log:
+            pred = np.exp(pred)
+        return self._shape_output(pred)
