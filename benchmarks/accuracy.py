@@ -29,6 +29,7 @@ import pandas as pd
 
 from sklstm.datasets import DATASETS
 from sklstm.forecasting import (
+    AirlineForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
@@ -119,6 +120,10 @@ def main(argv=None):
                             m=info.m, target=info.target, growth=growth
                         )
                     )
+                log = "multiplicative" in growths
+                models[f"airline model (m={info.m}{', log' if log else ''})"] = (
+                    AirlineForecaster(m=info.m, target=info.target, log=log)
+                )
             if frame.shape[1] > 1:
                 models[f"RidgeCV lags 1..{info.n_lags} + exog lags"] = (
                     RidgeLagForecaster(

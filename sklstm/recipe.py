@@ -32,16 +32,18 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.linear_model import RidgeCV
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV, ParameterGrid, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.utils import _safe_indexing
 
 from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting import (
+    AirlineForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
@@ -477,6 +479,13 @@ def _baseline_candidates(X, *, target, periods, log, n_splits):
             candidates[name] = RidgeLagForecaster(
                 n_lags=n_lags, target=target, exog=exog
             )
+    # the airline model (ARIMA (0,1,1) without a season), where the smallest
+    # training fold holds more than twice the differences' history
+    n_min = _min_train_rows(len(X), n_splits)
+    for p in periods or [1]:
+        if n_min > 2 * (p + 1 if p > 1 else 1):
+            name = "arima(0,1,1)" if p == 1 else f"airline(m={p})"
+            candidates[name] = AirlineForecaster(m=p, target=target, log=log)
     # Ridge on lags of the differenced series (ARIMA-like); with a season, the
     # lags reach one step beyond one and two seasons (the airline model's), and
     # they leave a quarter of the smallest training fold with its full history
@@ -502,7 +511,10 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     Scores, on time-ordered folds of the training rows alone (``n_splits``
     validation blocks sharing the last half of the rows): the naive forecast;
     for every period of ``m`` the seasonal naive forecast with the last
-    season's growth; RidgeCV on the last k values of the target
+    season's growth and Box and Jenkins' airline model
+    (:class:`~sklstm.forecasting.AirlineForecaster`; without a season ARIMA
+    (0,1,1)), where the smallest training fold holds more than twice the
+    differences' history; RidgeCV on the last k values of the target
     (:class:`~sklstm.forecasting.RidgeLagForecaster`) for k in 8, 16, 32,
     every period and twice every period, without and (when X has other
     columns) with their lags too, k at most half the smallest training fold;
@@ -512,8 +524,10 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     (an ARIMA-like linear model; k in 8, 16, 32 and one more than every period
     and twice every period, leaving a quarter of the smallest fold with full
     history; it is fitted on the rows with their full history only, never on
-    padding). All are cheap (no network); the one with the lowest mean
-    absolute error is returned.
+    padding). Then forecast combinations: the mean of the forecasts of every
+    pair of the 6 best candidates, scored on the same folds. All are cheap (no
+    network); the one with the lowest mean absolute error is returned, a pair
+    only when its mean beats every single candidate.
 
     Parameters
     ----------
@@ -536,10 +550,11 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     baseline : str
         The best candidate's name: "naive", "seasonal" (the longest period),
         "seasonal(m=p)" (a shorter one), "ridge(n_lags=k)",
-        "ridge(n_lags=k, exog)", "ridge on differences(n_lags=k)" or
-        "ridge on seasonal differences(n_lags=k)".
+        "ridge(n_lags=k, exog)", "airline(m=p)", "arima(0,1,1)",
+        "ridge on differences(n_lags=k)", "ridge on seasonal
+        differences(n_lags=k)", or two of them joined by " + " (their mean).
     scores : dict of str to float
-        Mean absolute error of each candidate over the folds.
+        Mean absolute error of each candidate (and pair) over the folds.
 
     See Also
     --------
@@ -553,9 +568,9 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     >>> X, y = make_supervised(load_airpassengers(), "passengers")
     >>> name, scores = select_baseline(X, y, target="passengers", m=12, log=True)
     >>> name
-    'ridge on seasonal differences(n_lags=13)'
-    >>> round(scores["naive"], 1), round(scores["seasonal"], 1)
-    (36.5, 10.1)
+    'ridge on seasonal differences(n_lags=8) + airline(m=12)'
+    >>> round(scores["naive"], 1), round(scores["seasonal"], 1), round(scores[name], 1)
+    (36.5, 10.1, 8.9)
     """
     name, scores, _ = _select_baseline(
         X, y, target=target, m=m, log=log, n_splits=n_splits
@@ -563,25 +578,109 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     return name, scores
 
 
-def _select_baseline(X, y, *, target, m, log, n_splits):
-    from sklearn.model_selection import cross_val_score
+# the pairs select_baseline averages are drawn from this many best candidates
+_N_COMBINED = 6
 
+
+class _MeanForecast(RegressorMixin, BaseEstimator):
+    """The mean of the forecasts of several regressors (a forecast combination).
+
+    Each ``(name, estimator)`` of ``estimators`` is cloned and fitted on the
+    same data; ``predict`` averages their predictions with equal weights.
+    """
+
+    def __init__(self, estimators=()):
+        self.estimators = estimators
+
+    def fit(self, X, y):
+        if not self.estimators:
+            raise ValueError("estimators=() must name at least one estimator.")
+        self.estimators_ = [clone(est).fit(X, y) for _, est in self.estimators]
+        self.n_features_in_ = self.estimators_[0].n_features_in_
+        return self
+
+    def predict(self, X):
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self)
+        return np.mean([est.predict(X) for est in self.estimators_], axis=0)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+def _select_baseline(X, y, *, target, m, log, n_splits):
     _check_int("n_splits", n_splits, 2)
     candidates = _baseline_candidates(
         X, target=target, periods=_periods(m), log=log, n_splits=n_splits
     )
-    cv = _recipe_cv(len(X), n_splits)
-    scoring = _default_scoring("neg_mean_absolute_error")  # skips NaN targets
-    scores = {}
+    folds = list(_recipe_cv(len(X), n_splits).split(X))
+    truths = [_safe_indexing(y, test) for _, test in folds]
+
+    def fold_predictions(estimator):
+        predictions = []
+        for (train, test), truth in zip(folds, truths, strict=True):
+            model = clone(estimator).fit(
+                _safe_indexing(X, train), _safe_indexing(y, train)
+            )
+            pred = np.asarray(model.predict(_safe_indexing(X, test)), dtype=float)
+            predictions.append(np.reshape(pred, np.shape(truth)))
+        return predictions
+
+    def cv_mae(predictions):
+        return float(
+            np.mean(
+                [
+                    _mae_of_known_targets(truth, pred)
+                    for truth, pred in zip(truths, predictions, strict=True)
+                ]
+            )
+        )
+
     with warnings.catch_warnings():
         # a fold may hold rows with an unknown target: left out, said by the fit
         warnings.simplefilter("ignore", MissingTargetWarning)
+        predictions = {}
         for name, est in candidates.items():
-            scores[name] = -float(
-                np.mean(cross_val_score(est, X, y, cv=cv, scoring=scoring))
+            try:
+                predictions[name] = fold_predictions(est)
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                # one candidate that cannot fit these folds must not stop the rest
+                warnings.warn(
+                    f"select_baseline left out the candidate {name!r}: {exc}",
+                    UserWarning,
+                    stacklevel=3,
+                )
+    if not predictions:
+        raise ValueError(
+            "select_baseline: no baseline candidate could be fitted on these "
+            f"{len(X)} rows with n_splits={n_splits}."
+        )
+    scores = {name: cv_mae(preds) for name, preds in predictions.items()}
+    # forecast combinations: the mean of two of the best candidates
+    best = sorted(scores, key=scores.get)[:_N_COMBINED]
+    pairs = {}
+    for i, first in enumerate(best):
+        for second in best[i + 1 :]:
+            name = f"{first} + {second}"
+            pairs[name] = (first, second)
+            scores[name] = cv_mae(
+                [
+                    (a + b) / 2
+                    for a, b in zip(
+                        predictions[first], predictions[second], strict=True
+                    )
+                ]
             )
-    best = min(scores, key=scores.get)
-    return best, scores, candidates[best]
+    chosen = min(scores, key=scores.get)
+    if chosen in pairs:
+        estimator = _MeanForecast([(name, candidates[name]) for name in pairs[chosen]])
+    else:
+        estimator = candidates[chosen]
+    return chosen, scores, estimator
 
 
 class _Predicted(RegressorMixin, BaseEstimator):

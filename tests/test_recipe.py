@@ -7,6 +7,7 @@ from _lookahead import changed_after_t, series_frames
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -23,6 +24,7 @@ from sklstm import (
 from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.datasets import load_airpassengers
 from sklstm.forecasting import (
+    AirlineForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
@@ -176,19 +178,27 @@ def test_select_baseline_prefers_what_fits_the_series():
     # a seasonal series: last season beats the last value, and a linear model on
     # the seasonal differences (ARIMA-like) beats both
     assert scores["seasonal"] < scores["naive"]
-    assert best.startswith("ridge on seasonal differences(")
-    assert scores[best] == min(scores.values()) < scores["seasonal"]
+    assert scores["ridge on seasonal differences(n_lags=8)"] < scores["seasonal"]
+    assert scores["airline(m=12)"] < scores["seasonal"]
+    # and the mean of the two beats either alone
+    assert best == "ridge on seasonal differences(n_lags=8) + airline(m=12)"
+    assert scores[best] == min(scores.values()) < scores["airline(m=12)"]
     # a random walk: the last value is the better guess than last season's
     rng = np.random.RandomState(0)
     walk = pd.DataFrame({"v": np.cumsum(rng.normal(size=300))})
     Xw, yw = make_supervised(walk, "v")
     _, walk_scores = select_baseline(Xw, yw, target="v", m=12)
     assert walk_scores["naive"] < walk_scores["seasonal"]
-    assert set(select_baseline(Xw, yw, target="v", m=1)[1]) == {
+    singles = {
         "naive",
+        "arima(0,1,1)",
         *(f"ridge(n_lags={k})" for k in (8, 16, 32)),
         *(f"ridge on differences(n_lags={k})" for k in (8, 16, 32)),
     }
+    walk_scores = select_baseline(Xw, yw, target="v", m=1)[1]
+    assert {name for name in walk_scores if " + " not in name} == singles
+    # plus the pairs of the 6 best singles
+    assert len(walk_scores) == len(singles) + 15
 
 
 def test_select_baseline_candidates_follow_the_data():
@@ -205,10 +215,12 @@ def test_select_baseline_candidates_follow_the_data():
     _, scores = select_baseline(X, y, target="v", m=(7, 20), n_splits=3)
     # validation on the last half: the smallest training fold has 201 rows;
     # lags on levels up to 100, differenced lags + 21 up to 150
-    assert set(scores) == {
+    assert {name for name in scores if " + " not in name} == {
         "naive",
         "seasonal(m=7)",
         "seasonal",
+        "airline(m=7)",
+        "airline(m=20)",
         *(
             f"ridge(n_lags={k}{e})"
             for k in (7, 8, 14, 16, 20, 32, 40)
@@ -226,6 +238,62 @@ def test_select_baseline_candidates_follow_the_data():
         ar[i] = 0.6 * ar[i - 1] - 0.3 * ar[i - 2] + rng.normal()
     Xa, ya = make_supervised(pd.DataFrame({"v": ar}), "v")
     assert select_baseline(Xa, ya, target="v", m=4)[0].startswith("ridge")
+
+
+def test_select_baseline_scores_pairs_as_the_mean_of_their_forecasts():
+    """A pair's score is the fold MAE of the mean forecast; it is refitted so."""
+    X, y = make_supervised(load_airpassengers(), "passengers")
+    name, scores, estimator = sklstm.recipe._select_baseline(
+        X, y, target="passengers", m=12, log=True, n_splits=3
+    )
+    first, second = name.split(" + ")
+    candidates = sklstm.recipe._baseline_candidates(
+        X, target="passengers", periods=(12,), log=True, n_splits=3
+    )
+    errors = []
+    for train, test in sklstm.recipe._recipe_cv(len(X), 3).split(X):
+        fitted = [
+            clone(candidates[k]).fit(X.iloc[train], y.iloc[train])
+            for k in (first, second)
+        ]
+        mean = (fitted[0].predict(X.iloc[test]) + fitted[1].predict(X.iloc[test])) / 2
+        errors.append(np.mean(np.abs(mean - y.iloc[test].to_numpy())))
+    assert scores[name] == pytest.approx(np.mean(errors))
+    # pairs come from the 6 best single candidates only
+    singles = sorted((k for k in scores if " + " not in k), key=scores.get)
+    pairs = {tuple(k.split(" + ")) for k in scores if " + " in k}
+    assert len(pairs) == 15
+    assert {k for pair in pairs for k in pair} == set(singles[:6])
+    # the fitted pair predicts the mean of its two members
+    model = clone(estimator).fit(X[:100], y[:100])
+    members = [clone(candidates[k]).fit(X[:100], y[:100]) for k in (first, second)]
+    np.testing.assert_allclose(
+        model.predict(X[100:]),
+        (members[0].predict(X[100:]) + members[1].predict(X[100:])) / 2,
+    )
+    with pytest.raises(ValueError, match=r"estimators=\(\) must name at least one"):
+        sklstm.recipe._MeanForecast().fit(X, y)
+
+
+def test_select_baseline_leaves_out_a_candidate_that_cannot_fit(monkeypatch):
+    X, y = make_supervised(load_airpassengers(), "passengers")
+    real = sklstm.recipe._baseline_candidates
+
+    def with_a_broken_one(*args, **kwargs):
+        return {**real(*args, **kwargs), "broken": RidgeLagForecaster(n_lags=500)}
+
+    monkeypatch.setattr(sklstm.recipe, "_baseline_candidates", with_a_broken_one)
+    with pytest.warns(UserWarning, match="left out the candidate 'broken': n_samples"):
+        _, scores = select_baseline(X, y, target="passengers", m=12)
+    assert "broken" not in scores and "naive" in scores
+    monkeypatch.setattr(
+        sklstm.recipe,
+        "_baseline_candidates",
+        lambda *a, **k: {"broken": RidgeLagForecaster(n_lags=500)},
+    )
+    with pytest.raises(ValueError, match="no baseline candidate could be fitted"):
+        with pytest.warns(UserWarning):
+            select_baseline(X, y, target="passengers", m=12)
 
 
 def test_differenced_ridge_is_linear_on_the_differences():
@@ -322,10 +390,22 @@ def test_recipe_does_not_look_ahead(fitted_recipe, data):
 
 @pytest.fixture(scope="module")
 def fitted_seasonal_recipe():
-    """Seasonal lags of two periods, a differenced-Ridge baseline, two seeds."""
+    """Seasonal lags of two periods, a combined baseline, two seeds.
+
+    The baseline is what select_baseline can choose: the mean of the airline
+    model and a differenced Ridge.
+    """
     X_train, y_train, X_test = series_frames()
-    baseline = sklstm.recipe._differenced_ridge(
-        target="y", n_lags=13, log=True, period=12
+    baseline = sklstm.recipe._MeanForecast(
+        [
+            (
+                "ridge",
+                sklstm.recipe._differenced_ridge(
+                    target="y", n_lags=13, log=True, period=12
+                ),
+            ),
+            ("airline", AirlineForecaster(m=12, target="y", log=True)),
+        ]
     )
     model = make_lstm_forecaster(
         target="y",
@@ -347,7 +427,7 @@ def fitted_seasonal_recipe():
 @settings(max_examples=15, deadline=None)
 @given(data=st.data())
 def test_seasonal_recipe_does_not_look_ahead(fitted_seasonal_recipe, data):
-    """The seasonal lags and the differenced-Ridge baseline are causal too."""
+    """The seasonal lags and the combined baseline are causal too."""
     model, X_test = fitted_seasonal_recipe
     first, second, t = data.draw(changed_after_t(X_test))
     out_first, out_second = model.predict(first), model.predict(second)
