@@ -155,6 +155,10 @@ def _make_baseline(baseline, target, periods, log):
         return SeasonalNaiveForecaster(
             m=periods[-1], target=target, growth="multiplicative" if log else "additive"
         )
+    if baseline == "airline":
+        return AirlineForecaster(
+            m=periods[-1] if periods else 1, target=target, log=log
+        )
     if baseline == "ridge":
         return RidgeLagForecaster(
             n_lags=2 * periods[-1] if periods else 16, target=target
@@ -200,7 +204,7 @@ def make_lstm_forecaster(
     moving_average : int or None, default=4
         Add a moving average of this length of every input column (after
         differencing). None: none.
-    baseline : {"naive", "seasonal", "ridge"} or estimator, default="naive"
+    baseline : {"naive", "seasonal", "ridge", "airline"} or estimator, default="naive"
         What the LSTM corrects. "naive": the last value; the inputs are the
         levels and their first differences. "seasonal": the seasonal naive
         forecast of the longest period with the last season's growth
@@ -208,7 +212,10 @@ def make_lstm_forecaster(
         and then regularly differenced. "ridge": RidgeCV on the target's last
         ``2 * max(m)`` values (16 without a season,
         :class:`~sklstm.forecasting.RidgeLagForecaster`), a linear model the
-        LSTM corrects (Zhang's hybrid); the inputs are as for "naive". An
+        LSTM corrects (Zhang's hybrid); the inputs are as for "naive".
+        "airline": Box and Jenkins' SARIMA (0,1,1)(0,1,1) of the longest period
+        (ARIMA (0,1,1) without one, :class:`~sklstm.forecasting.AirlineForecaster`,
+        in log space with ``log``); the inputs are as for "naive". An
         estimator (any regressor of ``make_supervised``'s rows) is used as
         given, with the inputs of "naive". :func:`tune_lstm_forecaster` picks
         one by cross-validation (:func:`select_baseline`).
@@ -292,17 +299,17 @@ def make_lstm_forecaster(
     _check_int("window", window, 1)
     _check_int("n_seeds", n_seeds, 1)
     if isinstance(baseline, str):
-        if baseline not in ("naive", "seasonal", "ridge"):
+        if baseline not in ("naive", "seasonal", "ridge", "airline"):
             raise ValueError(
-                f"baseline={baseline!r} must be 'naive', 'seasonal', 'ridge' or an "
-                "estimator."
+                f"baseline={baseline!r} must be 'naive', 'seasonal', 'ridge', "
+                "'airline' or an estimator."
             )
         if baseline == "seasonal" and not periods:
             raise ValueError(f"baseline='seasonal' needs a period m >= 2; got m={m!r}.")
     elif not (hasattr(baseline, "fit") and hasattr(baseline, "predict")):
         raise ValueError(
-            f"baseline={baseline!r} must be 'naive', 'seasonal', 'ridge' or an "
-            "estimator with fit and predict."
+            f"baseline={baseline!r} must be 'naive', 'seasonal', 'ridge', 'airline' "
+            "or an estimator with fit and predict."
         )
     if isinstance(seasonal_lags, str):
         if seasonal_lags != "auto":
@@ -809,8 +816,9 @@ def tune_lstm_forecaster(
     log : bool or "auto", default="auto"
         Log space (see :func:`make_lstm_forecaster`); "auto": when every value
         of X and y is strictly positive.
-    baseline : "auto", {"naive", "seasonal", "ridge"} or estimator, default="auto"
-        What the LSTM corrects (see :func:`make_lstm_forecaster`); "auto" asks
+    baseline : "auto", str or estimator, default="auto"
+        What the LSTM corrects: "naive", "seasonal", "ridge", "airline" or an
+        estimator (see :func:`make_lstm_forecaster`); "auto" asks
         :func:`select_baseline` on the same folds.
     budget : {"quick", "default"}, default="default"
         Which grid of :data:`DEFAULT_PARAM_GRIDS` to search ("quick": 2

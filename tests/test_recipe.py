@@ -144,6 +144,11 @@ def test_make_lstm_forecaster_structure():
     assert isinstance(ridge.baseline, RidgeLagForecaster)
     assert ridge.baseline.n_lags == 20
     assert make_lstm_forecaster(target="y", baseline="ridge").baseline.n_lags == 16
+    airline = make_lstm_forecaster(target="y", m=(4, 10), log=True, baseline="airline")
+    assert isinstance(airline.baseline, AirlineForecaster)
+    assert (airline.baseline.m, airline.baseline.log) == (10, True)
+    assert "seasonal_diff" not in airline.regressor.named_steps  # inputs of "naive"
+    assert make_lstm_forecaster(target="y", baseline="airline").baseline.m == 1
     given = RidgeLagForecaster(n_lags=5, target="y", exog=True)
     assert make_lstm_forecaster(target="y", baseline=given).baseline is given
 
@@ -158,10 +163,10 @@ def test_make_lstm_forecaster_structure():
         ({"n_seeds": 0}, "n_seeds=0 must be an int >= 1"),
         ({"seasonal_lags": "yes"}, "seasonal_lags='yes' must be 'auto'"),
         ({"seasonal_lags": [0]}, "each of seasonal_lags=0 must be an int >= 1"),
-        ({"baseline": 3}, "baseline=3 must be 'naive', 'seasonal', 'ridge' or an"),
+        ({"baseline": 3}, "baseline=3 must be 'naive', 'seasonal', 'ridge', 'airline'"),
         (
             {"baseline": "mean"},
-            "baseline='mean' must be 'naive', 'seasonal', 'ridge' or an estimator",
+            "baseline='mean' must be 'naive', 'seasonal', 'ridge', 'airline' or an",
         ),
         ({"baseline": "seasonal"}, "baseline='seasonal' needs a period m >= 2"),
         ({"moving_average": 1}, "moving_average=1 must be an int >= 2"),

@@ -281,6 +281,27 @@ MUTATIONS = [
         FORECASTING,
     ),
     _m(
+        "airline-seasonal-ma-sign",
+        "sklstm/forecasting/_airline.py",
+        "ma[[0, 1, m, m + 1]] = 1.0, theta, seasonal_theta, theta * seasonal_theta",
+        "ma[[0, 1, m, m + 1]] = 1.0, theta, seasonal_theta, -theta * seasonal_theta",
+        FORECASTING,
+    ),
+    _m(
+        "airline-history-short",
+        "sklstm/forecasting/_airline.py",
+        "self.history_ = np.column_stack([z, e])[-k:]",
+        "self.history_ = np.column_stack([z, e])[-k + 1 :]",
+        FORECASTING,
+    ),
+    _m(
+        "airline-sees-the-next-row",
+        "sklstm/forecasting/_airline.py",
+        "pred = np.repeat(z[:, None], self.n_outputs_, axis=1)  # the naive fallback",
+        "pred = np.repeat(np.roll(z, -1)[:, None], self.n_outputs_, axis=1)  # next",
+        FORECASTING,
+    ),
+    _m(
         "mase-scale-lag-1",
         "sklstm/forecasting/_metrics.py",
         "scale = np.mean(np.abs(y_train[m:] - y_train[:-m]))",
@@ -321,6 +342,20 @@ MUTATIONS = [
         "or value < minimum:",
         "or value <= minimum:",
         RECIPE,
+    ),
+    _m(
+        "baseline-pair-not-averaged",
+        "sklstm/recipe.py",
+        "        return np.mean([est.predict(X) for est in self.estimators_], axis=0)",
+        "        return self.estimators_[0].predict(X)",
+        ["tests/test_recipe.py", "-k", "select_baseline"],
+    ),
+    _m(
+        "baseline-pairs-from-all",
+        "sklstm/recipe.py",
+        "best = sorted(scores, key=scores.get)[:_N_COMBINED]",
+        "best = sorted(scores, key=scores.get)",
+        ["tests/test_recipe.py", "-k", "select_baseline"],
     ),
     _m(
         "metrics-short-train-allowed",
