@@ -17,8 +17,11 @@ Usage::
 Prints one table (MAE, RMSE, MASE, fit seconds per model). The seasonal naive
 forecast with growth is printed both ways: additive, and for a strictly positive
 series multiplicative (the baseline the recipe corrects when it works in log
-space, as on AirPassengers). The recipe's row names the baseline it chose, the
-grid values, the shrinkage of its correction and its ``random_state``. A summary
+space, as on AirPassengers). Seasonal series also get a row for the airline
+model (``AirlineForecaster``, SARIMA (0,1,1)(0,1,1)m by least squares, in log
+space for a strictly positive series). The recipe's row names the baseline it
+chose, the grid values, the shrinkage of its correction and its
+``random_state``. A summary
 compares each recipe run with the best classical model of
 ACCURACY-PROTOCOL.md and adds up the recipe's fit time.
 """
