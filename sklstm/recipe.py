@@ -39,6 +39,7 @@ from sklearn.model_selection import GridSearchCV, ParameterGrid, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import check_is_fitted
 
 from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.exceptions import MissingTargetWarning
@@ -607,8 +608,6 @@ class _MeanForecast(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        from sklearn.utils.validation import check_is_fitted
-
         check_is_fitted(self)
         return np.mean([est.predict(X) for est in self.estimators_], axis=0)
 

@@ -290,8 +290,8 @@ MUTATIONS = [
     _m(
         "airline-history-short",
         "sklstm/forecasting/_airline.py",
-        "self.history_ = np.column_stack([z, e])[-k:]",
-        "self.history_ = np.column_stack([z, e])[-k + 1 :]",
+        "self.history_ = np.column_stack([z[-k:], e[-k:]])",
+        "self.history_ = np.column_stack([z[-k - 1 : -1], e[-k - 1 : -1]])",
         FORECASTING,
     ),
     _m(
