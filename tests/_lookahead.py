@@ -9,6 +9,7 @@ differs from it only after a row ``t``.
 import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
 
 from sklstm.forecasting import make_supervised
 
@@ -52,3 +53,11 @@ def changed_after_t(draw, X_test):
         st.lists(st.one_of(positive, st.just(np.nan)), min_size=tail, max_size=tail)
     )
     return first, second, t
+
+
+def assert_predictions_do_not_look_ahead(model, X_test, data):
+    """Draw two test parts equal up to row t; the forecasts up to t must agree."""
+    first, second, t = data.draw(changed_after_t(X_test))
+    out_first, out_second = model.predict(first), model.predict(second)
+    assert np.isfinite(out_first).all()
+    assert_array_equal(out_first[: t + 1], out_second[: t + 1])
