@@ -20,8 +20,10 @@ from sklstm import (
 )
 from sklstm.forecasting import (
     AirlineForecaster,
+    CombinedForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
+    SeasonalNaiveForecaster,
 )
 
 # A tiny, fast network: the checks test the API, not accuracy.
@@ -41,6 +43,13 @@ _INSTANCES = {
     "RidgeLagForecaster": RidgeLagForecaster(n_lags=3),
     # the checks fit 10 samples; the default m=12 needs more than 26
     "AirlineForecaster": AirlineForecaster(m=2),
+    # a forecast combination needs members; one time-aware so the checks see it
+    "CombinedForecaster": CombinedForecaster(
+        estimators=[
+            ("naive", NaiveForecaster()),
+            ("seasonal", SeasonalNaiveForecaster(m=2)),
+        ]
+    ),
 }
 
 _TIME_AWARE = {
@@ -102,6 +111,7 @@ EXPECTED_FAILED_CHECKS = {
     "SeasonalNaiveForecaster": _TIME_AWARE,
     "RidgeLagForecaster": _TIME_AWARE,
     "AirlineForecaster": _TIME_AWARE,
+    "CombinedForecaster": _TIME_AWARE,
 }
 
 

@@ -25,6 +25,7 @@ from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.datasets import load_airpassengers
 from sklstm.forecasting import (
     AirlineForecaster,
+    CombinedForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
@@ -248,15 +249,15 @@ def test_select_baseline_candidates_follow_the_data():
 def test_select_baseline_scores_pairs_as_the_mean_of_their_forecasts():
     """A pair's score is the fold MAE of the mean forecast; it is refitted so."""
     X, y = make_supervised(load_airpassengers(), "passengers")
-    name, scores, estimator = sklstm.recipe._select_baseline(
+    name, scores, estimator = sklstm.recipe._selection._select_baseline(
         X, y, target="passengers", m=12, log=True, n_splits=3
     )
     first, second = name.split(" + ")
-    candidates = sklstm.recipe._baseline_candidates(
+    candidates = sklstm.recipe._baselines._baseline_candidates(
         X, target="passengers", periods=(12,), log=True, n_splits=3
     )
     errors = []
-    for train, test in sklstm.recipe._recipe_cv(len(X), 3).split(X):
+    for train, test in sklstm.recipe._folds.recipe_cv(len(X), 3).split(X):
         fitted = [
             clone(candidates[k]).fit(X.iloc[train], y.iloc[train])
             for k in (first, second)
@@ -277,22 +278,24 @@ def test_select_baseline_scores_pairs_as_the_mean_of_their_forecasts():
         (members[0].predict(X[100:]) + members[1].predict(X[100:])) / 2,
     )
     with pytest.raises(ValueError, match=r"estimators=\(\) must name at least one"):
-        sklstm.recipe._MeanForecast().fit(X, y)
+        CombinedForecaster().fit(X, y)
 
 
 def test_select_baseline_leaves_out_a_candidate_that_cannot_fit(monkeypatch):
     X, y = make_supervised(load_airpassengers(), "passengers")
-    real = sklstm.recipe._baseline_candidates
+    real = sklstm.recipe._selection._baseline_candidates
 
     def with_a_broken_one(*args, **kwargs):
         return {**real(*args, **kwargs), "broken": RidgeLagForecaster(n_lags=500)}
 
-    monkeypatch.setattr(sklstm.recipe, "_baseline_candidates", with_a_broken_one)
+    monkeypatch.setattr(
+        sklstm.recipe._selection, "_baseline_candidates", with_a_broken_one
+    )
     with pytest.warns(UserWarning, match="left out the candidate 'broken': n_samples"):
         _, scores = select_baseline(X, y, target="passengers", m=12)
     assert "broken" not in scores and "naive" in scores
     monkeypatch.setattr(
-        sklstm.recipe,
+        sklstm.recipe._selection,
         "_baseline_candidates",
         lambda *a, **k: {"broken": RidgeLagForecaster(n_lags=500)},
     )
@@ -309,7 +312,7 @@ def test_differenced_ridge_is_linear_on_the_differences():
         d[i] = 0.7 * d[i - 1] + 0.01 * rng.normal()
     frame = pd.DataFrame({"v": 100 + np.cumsum(d)})
     X, y = make_supervised(frame, "v")
-    model = sklstm.recipe._differenced_ridge(target="v", n_lags=2, log=False)
+    model = sklstm.recipe._baselines._differenced_ridge(target="v", n_lags=2, log=False)
     model.fit(X[:500], y[:500])
     pred = model.predict(X[500:])
     level, diff = X["v"].to_numpy()[500:], np.diff(X["v"].to_numpy())[499:]
@@ -324,15 +327,17 @@ def test_differenced_ridge_never_learns_the_warm_up_padding():
     X_gappy, y_gappy = X.copy(), y.copy()
     X_gappy[:10, 1] = np.nan  # the warm-up rows
     y_gappy[:10] = 1e6  # would dominate the fit if used
-    ridge = sklstm.recipe._RidgeOnCompleteRows().fit(X_gappy, y_gappy)
-    clean = sklstm.recipe._RidgeOnCompleteRows().fit(X[10:], y[10:])
+    ridge = sklstm.recipe._baselines._RidgeOnCompleteRows().fit(X_gappy, y_gappy)
+    clean = sklstm.recipe._baselines._RidgeOnCompleteRows().fit(X[10:], y[10:])
     np.testing.assert_allclose(ridge.predict(X[10:]), clean.predict(X[10:]))
     # unknown features at predict time count as the (scaled) mean, 0
     np.testing.assert_allclose(
         ridge.predict(X_gappy[:1]), ridge.predict(np.nan_to_num(X_gappy[:1]))
     )
     with pytest.raises(ValueError, match="No training row has its full history"):
-        sklstm.recipe._RidgeOnCompleteRows().fit(np.full((5, 2), np.nan), y[:5])
+        sklstm.recipe._baselines._RidgeOnCompleteRows().fit(
+            np.full((5, 2), np.nan), y[:5]
+        )
 
 
 def test_tune_lstm_forecaster_picks_baseline_and_log(shrinkage_search):
@@ -344,7 +349,7 @@ def test_tune_lstm_forecaster_picks_baseline_and_log(shrinkage_search):
     assert best.log is True  # strictly positive series
     # the baseline select_baseline found best, on the same folds
     scores = search.baseline_scores_
-    chosen = sklstm.recipe._select_baseline(
+    chosen = sklstm.recipe._selection._select_baseline(
         X_train, y_train, target="passengers", m=12, log=True, n_splits=2
     )[2]
     assert (
@@ -398,11 +403,11 @@ def fitted_seasonal_recipe():
     model and a differenced Ridge.
     """
     X_train, y_train, X_test = series_frames()
-    baseline = sklstm.recipe._MeanForecast(
-        [
+    baseline = CombinedForecaster(
+        estimators=[
             (
                 "ridge",
-                sklstm.recipe._differenced_ridge(
+                sklstm.recipe._baselines._differenced_ridge(
                     target="y", n_lags=13, log=True, period=12
                 ),
             ),
@@ -453,7 +458,7 @@ def test_default_grids_are_valid_parameters():
     ],
 )
 def test_window_grid_scales_with_the_shortest_period(periods, n_min_train, expected):
-    assert sklstm.recipe._window_grid(periods, n_min_train) == expected
+    assert sklstm.recipe._tune._window_grid(periods, n_min_train) == expected
 
 
 @pytest.fixture(scope="module")
@@ -461,8 +466,8 @@ def shrinkage_search():
     """A tiny search whose shrinkage is chosen from the fold scores."""
     import sklstm.recipe as recipe
 
-    old = recipe._LSTM_DEFAULTS["epochs"]
-    recipe._LSTM_DEFAULTS["epochs"] = 2
+    old = recipe._build._LSTM_DEFAULTS["epochs"]
+    recipe._build._LSTM_DEFAULTS["epochs"] = 2
     try:
         X_train, X_test, y_train, y_test = train_test_split_series(
             load_airpassengers(), "passengers", n_test=36
@@ -477,7 +482,7 @@ def shrinkage_search():
             n_splits=2,
         )
     finally:
-        recipe._LSTM_DEFAULTS["epochs"] = old
+        recipe._build._LSTM_DEFAULTS["epochs"] = old
     return search, X_test, y_test
 
 
@@ -528,7 +533,7 @@ def test_tune_rejects_bad_shrinkages(bad):
 def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     from sklstm.cli import main
 
-    monkeypatch.setitem(sklstm.recipe._LSTM_DEFAULTS, "epochs", 2)
+    monkeypatch.setitem(sklstm.recipe._build._LSTM_DEFAULTS, "epochs", 2)
     monkeypatch.setitem(
         sklstm.recipe.DEFAULT_PARAM_GRIDS,
         "quick",

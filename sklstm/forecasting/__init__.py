@@ -10,6 +10,7 @@ a frame, indexed by their timestamps. Nothing here imports TensorFlow.
 """
 
 from ._airline import AirlineForecaster
+from ._combination import CombinedForecaster
 from ._evaluate import evaluate_forecaster
 from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
@@ -19,6 +20,7 @@ from ._supervised import make_supervised, train_test_split_series
 
 __all__ = [
     "AirlineForecaster",
+    "CombinedForecaster",
     "NaiveForecaster",
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import (
     RealNotInt,
     StrOptions,
 )
+from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_feature_names_in,
@@ -26,6 +27,7 @@ __all__ = [
     "Options",
     "RealNotInt",
     "StrOptions",
+    "_BaseComposition",
     "_check_feature_names",
     "_check_feature_names_in",
     "_fit_context",

@@ -1,0 +1,178 @@
+"""Choosing the baseline the recipe's LSTM corrects, by time-ordered CV."""
+
+import warnings
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils import _safe_indexing
+
+from sklstm.exceptions import MissingTargetWarning
+from sklstm.forecasting import CombinedForecaster
+
+from ._baselines import _baseline_candidates
+from ._folds import check_int, mae_of_known_targets, periods_of, recipe_cv
+
+__all__ = ["select_baseline"]
+
+# the pairs select_baseline averages are drawn from this many best candidates
+_N_COMBINED = 6
+
+
+def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
+    """Pick the baseline the recipe's LSTM should correct, by time-ordered CV.
+
+    Scores, on time-ordered folds of the training rows alone (``n_splits``
+    validation blocks sharing the last half of the rows): the naive forecast;
+    for every period of ``m`` the seasonal naive forecast with the last
+    season's growth and Box and Jenkins' airline model
+    (:class:`~sklstm.forecasting.AirlineForecaster`; without a season ARIMA
+    (0,1,1)), where the smallest training fold holds more than twice the
+    differences' history; RidgeCV on the last k values of the target
+    (:class:`~sklstm.forecasting.RidgeLagForecaster`) for k in 8, 16, 32,
+    every period and twice every period, without and (when X has other
+    columns) with their lags too, k at most half the smallest training fold;
+    and RidgeCV on the last k rows of the differenced series (every column, in
+    log space with ``log``), correcting the naive forecast, and with a season
+    of the seasonally differenced one, correcting the seasonal naive forecast
+    (an ARIMA-like linear model; k in 8, 16, 32 and one more than every period
+    and twice every period, leaving a quarter of the smallest fold with full
+    history; it is fitted on the rows with their full history only, never on
+    padding). Then forecast combinations: the mean of the forecasts of every
+    pair of the 6 best candidates, scored on the same folds. All are cheap (no
+    network); the one with the lowest mean absolute error is returned, a pair
+    only when its mean beats every single candidate.
+
+    Parameters
+    ----------
+    X : DataFrame of shape (n_samples, n_columns)
+        Training rows of :func:`~sklstm.forecasting.make_supervised`.
+    y : Series or DataFrame
+        Targets.
+    target : str or int
+        Target column of X.
+    m : int or sequence of int, default=1
+        Seasonal period(s).
+    log : bool, default=False
+        Multiplicative growth for the seasonal baselines, and the differenced
+        Ridge models in log space.
+    n_splits : int, default=3
+        Number of validation folds.
+
+    Returns
+    -------
+    baseline : str
+        The best candidate's name: "naive", "seasonal" (the longest period),
+        "seasonal(m=p)" (a shorter one), "ridge(n_lags=k)",
+        "ridge(n_lags=k, exog)", "airline(m=p)", "arima(0,1,1)",
+        "ridge on differences(n_lags=k)", "ridge on seasonal
+        differences(n_lags=k)", or two of them joined by " + " (their mean).
+    scores : dict of str to float
+        Mean absolute error of each candidate (and pair) over the folds.
+
+    See Also
+    --------
+    tune_lstm_forecaster : Uses the chosen baseline.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import make_supervised
+    >>> from sklstm.recipe import select_baseline
+    >>> X, y = make_supervised(load_airpassengers(), "passengers")
+    >>> name, scores = select_baseline(X, y, target="passengers", m=12, log=True)
+    >>> name
+    'ridge on seasonal differences(n_lags=8) + airline(m=12)'
+    >>> round(scores["naive"], 1), round(scores["seasonal"], 1), round(scores[name], 1)
+    (36.5, 10.1, 8.9)
+    """
+    name, scores, _ = _select_baseline(
+        X, y, target=target, m=m, log=log, n_splits=n_splits
+    )
+    return name, scores
+
+
+def _fold_predictions(estimator, X, y, folds, truths):
+    """The predictions of a clone fitted on each fold's training rows."""
+    predictions = []
+    for (train, test), truth in zip(folds, truths, strict=True):
+        model = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
+        pred = np.asarray(model.predict(_safe_indexing(X, test)), dtype=float)
+        predictions.append(np.reshape(pred, np.shape(truth)))
+    return predictions
+
+
+def _cv_mae(truths, predictions):
+    """The mean over folds of the MAE on known targets."""
+    return float(
+        np.mean(
+            [
+                mae_of_known_targets(truth, pred)
+                for truth, pred in zip(truths, predictions, strict=True)
+            ]
+        )
+    )
+
+
+def _candidate_predictions(candidates, X, y, folds, truths):
+    """Fold predictions of every candidate that can be fitted; warn of the rest."""
+    predictions = {}
+    with warnings.catch_warnings():
+        # a fold may hold rows with an unknown target: left out, said by the fit
+        warnings.simplefilter("ignore", MissingTargetWarning)
+        for name, est in candidates.items():
+            try:
+                predictions[name] = _fold_predictions(est, X, y, folds, truths)
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                # one candidate that cannot fit these folds must not stop the rest
+                warnings.warn(
+                    f"select_baseline left out the candidate {name!r}: {exc}",
+                    UserWarning,
+                    stacklevel=4,
+                )
+    return predictions
+
+
+def _score_pairs(scores, predictions, truths):
+    """Score the mean forecast of every pair of the best candidates, in place.
+
+    Returns the pairs by name; their scores are added to ``scores``.
+    """
+    best = sorted(scores, key=scores.get)[:_N_COMBINED]
+    pairs = {}
+    for i, first in enumerate(best):
+        for second in best[i + 1 :]:
+            name = f"{first} + {second}"
+            pairs[name] = (first, second)
+            mean = [
+                (a + b) / 2
+                for a, b in zip(predictions[first], predictions[second], strict=True)
+            ]
+            scores[name] = _cv_mae(truths, mean)
+    return pairs
+
+
+def _select_baseline(X, y, *, target, m, log, n_splits):
+    """:func:`select_baseline`, also returning the chosen (unfitted) estimator."""
+    check_int("n_splits", n_splits, 2)
+    candidates = _baseline_candidates(
+        X, target=target, periods=periods_of(m), log=log, n_splits=n_splits
+    )
+    folds = list(recipe_cv(len(X), n_splits).split(X))
+    truths = [_safe_indexing(y, test) for _, test in folds]
+    predictions = _candidate_predictions(candidates, X, y, folds, truths)
+    if not predictions:
+        raise ValueError(
+            "select_baseline: no baseline candidate could be fitted on these "
+            f"{len(X)} rows with n_splits={n_splits}."
+        )
+    scores = {name: _cv_mae(truths, preds) for name, preds in predictions.items()}
+    # forecast combinations: the mean of two of the best candidates
+    pairs = _score_pairs(scores, predictions, truths)
+    chosen = min(scores, key=scores.get)
+    if chosen in pairs:
+        estimator = CombinedForecaster(
+            estimators=[(name, candidates[name]) for name in pairs[chosen]]
+        )
+    else:
+        estimator = candidates[chosen]
+    return chosen, scores, estimator

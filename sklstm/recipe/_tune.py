@@ -1,0 +1,261 @@
+"""Tuning the recipe: baseline, network and shrinkage, all by time-ordered CV."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.model_selection import GridSearchCV, ParameterGrid
+
+from sklstm.utils import ProgressScorer
+
+from ._build import make_lstm_forecaster
+from ._folds import check_int, default_scoring, min_train_rows, periods_of, recipe_cv
+from ._selection import _select_baseline
+from ._shrinkage import SHRINKAGES, _BestShrunk, _ShrinkageScores, apply_best_shrinkage
+
+__all__ = ["DEFAULT_PARAM_GRIDS", "tune_lstm_forecaster"]
+
+#: Search spaces of :func:`tune_lstm_forecaster`, by budget. Keys are the
+#: parameters of :func:`make_lstm_forecaster`'s estimator; the search adds the
+#: window lengths, which scale with the data's shortest period.
+DEFAULT_PARAM_GRIDS = {
+    "quick": {
+        "regressor__lstm__estimator__n_layers": [1],
+        "regressor__lstm__estimator__units": [16],
+        "regressor__lstm__estimator__dropout": [0.0, 0.2],
+        "regressor__lstm__estimator__l2": [1e-4],
+    },
+    "default": {
+        "regressor__lstm__estimator__n_layers": [1, 2],
+        "regressor__lstm__estimator__units": [16],
+        "regressor__lstm__estimator__dropout": [0.0, 0.2],
+        "regressor__lstm__estimator__l2": [1e-4],
+    },
+}
+
+# networks averaged in every fit, by budget
+_BUDGET_SEEDS = {"quick": 1, "default": 3}
+
+
+def _window_grid(periods, n_min_train):
+    """The windows the default grids try: relative to the shortest period.
+
+    Without a season 8 and 16 rows; with one of p rows, p/2 and p (at least
+    4 and 8, at most 16 and 32: the seasonal lag features carry the longer
+    memory), each at most half the smallest training fold.
+    """
+    if periods:
+        p = periods[0]
+        windows = {min(16, max(4, p // 2)), min(32, max(8, p))}
+    else:
+        windows = {8, 16}
+    cap = max(2, n_min_train // 2)
+    return sorted({min(w, cap) for w in windows})
+
+
+def _budget_grid(budget, periods, n_min_train):
+    """The budget's grid, with windows scaled to the shortest period."""
+    if budget not in DEFAULT_PARAM_GRIDS:
+        raise ValueError(
+            f"budget={budget!r} is not one of {sorted(DEFAULT_PARAM_GRIDS)}."
+        )
+    windows = _window_grid(periods, n_min_train)
+    return {
+        "regressor__window__window": windows[:1] if budget == "quick" else windows,
+        **DEFAULT_PARAM_GRIDS[budget],
+    }
+
+
+def _check_shrinkages(shrinkages):
+    shrinkages = tuple(shrinkages)
+    if not shrinkages or any(
+        not isinstance(a, Real) or isinstance(a, bool) or not a >= 0 for a in shrinkages
+    ):
+        raise ValueError(
+            f"shrinkages={shrinkages!r} must be a non-empty list of numbers >= 0."
+        )
+    return shrinkages
+
+
+def _resolve_log(log, X, y):
+    """``log`` checked; "auto": True when every known value is > 0."""
+    if not isinstance(log, str):
+        return log
+    if log != "auto":
+        raise ValueError(f"log={log!r} must be True, False or 'auto'.")
+    # gaps (NaN) are filled or left out of training: judge the known values
+    X_num, y_num = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    return bool(
+        np.all(X_num[~np.isnan(X_num)] > 0) and np.all(y_num[~np.isnan(y_num)] > 0)
+    )
+
+
+def _progress_scoring(scoring, param_grid, n_splits, label):
+    """``scoring`` wrapped to print a line per finished fit."""
+    if isinstance(scoring, ProgressScorer):
+        return scoring
+    grids = [param_grid] if isinstance(param_grid, dict) else list(param_grid)
+    varied = sorted({k for grid in grids for k, v in grid.items() if len(v) > 1})
+    return ProgressScorer(
+        scoring,
+        total=len(ParameterGrid(param_grid)) * n_splits,
+        params=varied,
+        name=label,
+    )
+
+
+def tune_lstm_forecaster(
+    X,
+    y,
+    *,
+    target,
+    m=1,
+    log="auto",
+    baseline="auto",
+    budget="default",
+    param_grid=None,
+    n_seeds=None,
+    shrinkages=SHRINKAGES,
+    n_splits=3,
+    scoring="neg_mean_absolute_error",
+    random_state=0,
+    n_jobs=None,
+    verbose=0,
+    **lstm_params,
+):
+    """Tune :func:`make_lstm_forecaster` with ``GridSearchCV(TimeSeriesSplit)``.
+
+    Every choice comes from the training rows: the baseline the LSTM corrects
+    (:func:`select_baseline`), the network (the budget's grid, whose windows
+    scale with the shortest period), and how much of the LSTM's correction to
+    apply (``shrinkages``, scored from the same fits at no extra cost). When
+    the network adds nothing in validation, ``best_params_["shrinkage"]`` is 0
+    and the model predicts the baseline exactly.
+
+    Parameters
+    ----------
+    X : DataFrame of shape (n_samples, n_columns)
+        Training rows of :func:`~sklstm.forecasting.make_supervised`, with a
+        time index (it lets each validation fold continue its training fold).
+    y : Series or DataFrame
+        Targets.
+    target : str or int
+        Target column of X.
+    m : int or sequence of int, default=1
+        Seasonal period(s) (see :func:`make_lstm_forecaster`).
+    log : bool or "auto", default="auto"
+        Log space (see :func:`make_lstm_forecaster`); "auto": when every value
+        of X and y is strictly positive.
+    baseline : "auto", str or estimator, default="auto"
+        What the LSTM corrects: "naive", "seasonal", "ridge", "airline" or an
+        estimator (see :func:`make_lstm_forecaster`); "auto" asks
+        :func:`select_baseline` on the same folds.
+    budget : {"quick", "default"}, default="default"
+        Which grid of :data:`DEFAULT_PARAM_GRIDS` to search ("quick": 2
+        candidates of one network; "default": 8 candidates of averages of 3
+        networks). Both add ``regressor__window__window``: the shortest
+        period's half and whole (8 and 16 without a season; "quick" the
+        first), between 4 and 32 rows.
+    param_grid : dict or list of dict, default=None
+        A grid of your own instead of the budget's.
+    n_seeds : int or None, default=None
+        Networks averaged in every fit (see :func:`make_lstm_forecaster`);
+        None: the budget's (1 for "quick", 3 for "default").
+    shrinkages : sequence of float >= 0, default=(0, 0.25, 0.5, 0.75, 1)
+        Shares of the LSTM's correction to choose from by validation score.
+        ``(1.0,)`` applies it whole.
+    n_splits : int, default=3
+        Number of validation folds: ``TimeSeriesSplit(n_splits,
+        test_size=len(X) // (2 * n_splits))``, whose validation blocks share
+        the last half of the rows, so that every model trains on at least half
+        of them (the default ``TimeSeriesSplit(3)`` trains its first on a
+        quarter: a poor stand-in for the final model).
+    scoring : str or callable, default="neg_mean_absolute_error"
+        Model selection score. The default skips validation rows whose target
+        is unknown (NaN), as training does.
+    random_state : int, default=0
+        Draws the seeds of every LSTM fitted.
+    n_jobs : int, default=None
+        Fits run at once (``GridSearchCV``'s ``n_jobs``); -1: one per core.
+        Each worker process sizes TensorFlow's threads to its share of the
+        cores (:func:`sklstm.utils.tf_threads`); with joblib's default
+        (loky) workers the results equal those of ``n_jobs=1``. Under
+        ``joblib.parallel_backend("dask")`` the fits run on a Dask cluster
+        (see the user guide, "Parallel and distributed searches").
+    verbose : int, default=0
+        0: silent. 1: one line per finished fit (its parameters, validation
+        score of the whole correction and the time so far;
+        :class:`sklstm.utils.ProgressScorer`). 2 or more: also
+        ``GridSearchCV``'s own messages at that verbosity.
+    **lstm_params : dict
+        Fixed LSTM parameters (see :func:`make_lstm_forecaster`).
+
+    Returns
+    -------
+    search : GridSearchCV
+        The fitted search; ``best_estimator_`` is refitted on all of X with the
+        chosen shrinkage. ``cv_results_`` has one score per shrinkage
+        (``mean_test_shrinkage=0.5``, ...); ``best_params_`` holds the chosen
+        grid values and ``"shrinkage"``, ``best_score_`` their validation
+        score. ``baseline_scores_`` (when ``baseline="auto"``) holds the
+        validation MAE of every baseline :func:`select_baseline` tried.
+
+    See Also
+    --------
+    make_lstm_forecaster : The estimator searched.
+    select_baseline : How ``baseline="auto"`` chooses.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import train_test_split_series
+    >>> from sklstm.recipe import tune_lstm_forecaster
+    >>> X_train, X_test, y_train, y_test = train_test_split_series(
+    ...     load_airpassengers(), "passengers", n_test=36)
+    >>> search = tune_lstm_forecaster(
+    ...     X_train, y_train, target="passengers", m=12, log=True,
+    ...     param_grid={"regressor__lstm__estimator__units": [2, 4]}, n_splits=2,
+    ...     epochs=3)
+    >>> sorted(search.best_params_)
+    ['regressor__lstm__estimator__units', 'shrinkage']
+    """
+    periods = periods_of(m)
+    check_int("n_splits", n_splits, 2)
+    if param_grid is None:
+        param_grid = _budget_grid(budget, periods, min_train_rows(len(X), n_splits))
+    if n_seeds is None:
+        n_seeds = _BUDGET_SEEDS.get(budget, 1)
+    shrinkages = _check_shrinkages(shrinkages)
+    log = _resolve_log(log, X, y)
+    baseline_scores = None
+    if isinstance(baseline, str) and baseline == "auto":
+        _, baseline_scores, baseline = _select_baseline(
+            X, y, target=target, m=m, log=log, n_splits=n_splits
+        )
+    label = "MAE" if scoring == "neg_mean_absolute_error" else None
+    scoring = default_scoring(scoring)  # validation rows with NaN y: skipped
+    estimator = make_lstm_forecaster(
+        target=target,
+        m=m,
+        log=log,
+        baseline=baseline,
+        n_seeds=n_seeds,
+        random_state=random_state,
+        **lstm_params,
+    )
+    if verbose:
+        scoring = _progress_scoring(scoring, param_grid, n_splits, label)
+    refit = _BestShrunk(shrinkages)
+    search = GridSearchCV(
+        estimator,
+        param_grid,
+        cv=recipe_cv(len(X), n_splits),
+        scoring=_ShrinkageScores(scoring, shrinkages),
+        refit=refit,
+        error_score="raise",
+        n_jobs=n_jobs,
+        verbose=verbose if verbose >= 2 else 0,
+    )
+    search.fit(X, y)
+    apply_best_shrinkage(search, refit, shrinkages, scoring)
+    search.baseline_scores_ = baseline_scores
+    return search
