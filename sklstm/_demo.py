@@ -14,11 +14,13 @@
 Every number is measured in the run; nothing is written in.
 """
 
-import os
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from sklstm._cli_common import check_output as _check_output
 
 __all__ = ["add_arguments", "run"]
 
@@ -31,6 +33,12 @@ _SHORT = [
     "+ regularization",
     "+ tuning",
 ]
+# the names of the rows the demo prints
+_TUTORIAL = "the tutorial's LSTM"
+_TUNED = "+ tuning (the sklstm recipe)"
+_RECIPE = "sklstm recipe (tuned LSTM)"  # the tuned rung, in the table of step 4
+# the tutorial's network: LSTM(50, activation='relu'), 100 epochs, no early stopping
+_TUTORIAL_LSTM = dict(units=50, activation="relu", early_stopping=False, epochs=100)
 
 
 def add_arguments(parser):
@@ -61,46 +69,86 @@ def add_arguments(parser):
     )
 
 
-def _check_output(path):
-    """Fail now, not after minutes of tuning, if the figure cannot be written."""
-    from sklstm.cli import CommandError
-
-    if os.path.isdir(path):
-        raise CommandError(f"--output {path!r} is a directory; give a file name.")
-    existed = os.path.exists(path)
-    try:
-        with open(path, "ab"):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise CommandError(f"cannot write --output {path!r}: {reason}.") from None
-    if not existed:
-        os.remove(path)
+def run(args):
+    """Carry out ``sklstm demo``; returns the exit code."""
+    _check_output(args.output)
+    started = time.perf_counter()
+    series = _load(args.dataset)
+    score = _Scorer(series)
+    tutorial, tutorial_row = _show_tutorial(series, score, seed=args.seed)
+    _show_diagnosis(tutorial, series, score)
+    baseline, reference, steps = _climb_ladder(
+        series, score, tutorial, tutorial_row, budget=args.budget, seed=args.seed
+    )
+    table = _compare_with_baselines(series, score, baseline, reference, steps)
+    _write_figure(series, score, steps, table, args.output, started=started)
+    return 0
 
 
 def _step(number, text):
     print(f"[{number}/{_N_STEPS}] {text}", flush=True)
 
 
+def _indent(text):
+    return "\n".join("      " + line for line in text.splitlines())
+
+
+@dataclass(frozen=True)
+class _Series:
+    """A bundled series, its gaps interpolated, split under the accuracy protocol."""
+
+    info: object
+    frame: pd.DataFrame
+    n_missing: int  # the gaps interpolated
+    X_train: pd.DataFrame
+    X_test: pd.DataFrame
+    y_train: pd.Series
+    y_test: pd.Series
+
+    @property
+    def log(self):
+        """Whether every value is positive: the recipe then models the log."""
+        return bool((self.frame[self.info.target] > 0).all())
+
+
+def _load(dataset):
+    """The bundled series ``dataset`` as a :class:`_Series`."""
+    from sklstm.datasets import DATASETS
+    from sklstm.forecasting import train_test_split_series
+
+    info = DATASETS[dataset]
+    frame = info.load()
+    n_missing = int(frame.isna().sum().sum())
+    if n_missing:  # the protocol interpolates the gaps first
+        frame = frame.interpolate()
+    split = train_test_split_series(frame, info.target, n_test=info.n_test)
+    return _Series(info, frame, n_missing, *split)
+
+
 class _Scorer:
     """Fit and score models under the protocol; remember what it measured."""
 
-    def __init__(self, X_train, X_test, y_train, y_test, train_series, m):
-        self.X_train, self.X_test = X_train, X_test
-        self.y_train, self.y_test = y_train, y_test
-        self.train_series, self.m = train_series, m
+    def __init__(self, series):
+        info = series.info
+        self.series = series
+        self.train_series = series.frame[info.target].iloc[
+            : len(series.frame) - info.n_test
+        ]
         self.forecasts, self.rows = {}, []
 
     def __call__(self, name, model, *, fit=True):
         from sklstm.forecasting import forecast_scores
 
+        series = self.series
         start = time.perf_counter()
         if fit:
-            model.fit(self.X_train, self.y_train)
+            model.fit(series.X_train, series.y_train)
         seconds = time.perf_counter() - start
-        pred = np.asarray(model.predict(self.X_test), dtype=float)
+        pred = np.asarray(model.predict(series.X_test), dtype=float)
         self.forecasts[name] = pred
-        scores = forecast_scores(self.y_test, pred, y_train=self.train_series, m=self.m)
+        scores = forecast_scores(
+            series.y_test, pred, y_train=self.train_series, m=series.info.m
+        )
         row = {
             "model": name,
             "MAE": scores["MAE"],
@@ -112,61 +160,18 @@ class _Scorer:
         return row
 
 
-def run(args):
-    """Carry out ``sklstm demo``; returns the exit code."""
-    _check_output(args.output)
-    started = time.perf_counter()
-    from sklearn.base import clone
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from sklstm.datasets import DATASETS
-    from sklstm.diagnose import diagnose
-    from sklstm.forecasting import (
-        NaiveForecaster,
-        RidgeLagForecaster,
-        SeasonalNaiveForecaster,
-        train_test_split_series,
-    )
+# --------------------------------------------------------------------------- #
+# [1/5] the series, and the tutorial's LSTM against the naive forecast
+# --------------------------------------------------------------------------- #
+def _show_tutorial(series, score, *, seed):
+    """Score the naive forecast and the tutorial's LSTM; return (LSTM, its row)."""
+    from sklstm.forecasting import NaiveForecaster
     from sklstm.models import LSTMRegressor
-    from sklstm.recipe import (
-        _select_baseline,
-        make_lstm_forecaster,
-        tune_lstm_forecaster,
-    )
 
-    info = DATASETS[args.dataset]
-    frame = info.load()
-    n_missing = int(frame.isna().sum().sum())
-    if n_missing:  # the protocol interpolates the gaps first
-        frame = frame.interpolate()
-    X_train, X_test, y_train, y_test = train_test_split_series(
-        frame, info.target, n_test=info.n_test
-    )
-    train_series = frame[info.target].iloc[: len(frame) - info.n_test]
-    score = _Scorer(X_train, X_test, y_train, y_test, train_series, info.m)
-    frequency = {"MS": "monthly", "D": "daily"}.get(info.frequency, "weekly")
-    _step(
-        1,
-        f"{info.name}: {len(frame)} {frequency} values of '{info.target}' "
-        f"({frame.index[0]:%Y-%m-%d} .. {frame.index[-1]:%Y-%m-%d}"
-        + (f", {n_missing} gaps interpolated" if n_missing else "")
-        + f"); train {len(frame) - info.n_test}, test {info.n_test}, one step "
-        "ahead. The LSTM as the tutorial writes it: LSTM(50, activation='relu') + "
-        "Dense(1), Adam, 100 epochs, on the raw values of one time step, "
-        "nothing scaled, no regularization",
-    )
-    naive = score("naive forecast", NaiveForecaster(target=info.target))
-    tutorial = LSTMRegressor(
-        units=50,
-        activation="relu",
-        scale_target=False,
-        early_stopping=False,
-        epochs=100,
-        random_state=args.seed,
-    )
-    tutorial_name = "the tutorial's LSTM"
-    row = tutorial_row = score(tutorial_name, tutorial)
+    _step(1, _describe(series))
+    naive = score("naive forecast", NaiveForecaster(target=series.info.target))
+    tutorial = LSTMRegressor(**_TUTORIAL_LSTM, scale_target=False, random_state=seed)
+    row = score(_TUTORIAL, tutorial)
     ratio = row["MASE"] / naive["MASE"]
     verdict = (
         "it beats 'tomorrow equals today'"
@@ -178,84 +183,148 @@ def run(args):
         f"{naive['MASE']:.3f}: {verdict}",
         flush=True,
     )
+    return tutorial, row
+
+
+def _describe(series):
+    """The first step's line: the series, its split, the tutorial's model."""
+    info, frame = series.info, series.frame
+    frequency = {"MS": "monthly", "D": "daily"}.get(info.frequency, "weekly")
+    gaps = f", {series.n_missing} gaps interpolated" if series.n_missing else ""
+    return (
+        f"{info.name}: {len(frame)} {frequency} values of '{info.target}' "
+        f"({frame.index[0]:%Y-%m-%d} .. {frame.index[-1]:%Y-%m-%d}{gaps}); "
+        f"train {len(frame) - info.n_test}, test {info.n_test}, one step "
+        "ahead. The LSTM as the tutorial writes it: LSTM(50, activation='relu') + "
+        "Dense(1), Adam, 100 epochs, on the raw values of one time step, "
+        "nothing scaled, no regularization"
+    )
+
+
+# --------------------------------------------------------------------------- #
+# [2/5] sklstm.diagnose on the tutorial's LSTM
+# --------------------------------------------------------------------------- #
+def _show_diagnosis(tutorial, series, score):
+    """Print what sklstm.diagnose says about the LSTM, its data and forecasts."""
+    from sklstm.diagnose import diagnose
 
     _step(2, "sklstm.diagnose on that model, its training data and its forecasts:")
     diagnosis = diagnose(
         tutorial,
-        X_train,
-        y_train,
-        y_test=y_test,
-        y_pred=score.forecasts[tutorial_name],
-        m=info.m,
+        series.X_train,
+        series.y_train,
+        y_test=series.y_test,
+        y_pred=score.forecasts[_TUTORIAL],
+        m=series.info.m,
     )
     print(_indent(diagnosis.to_text()), flush=True)
 
+
+# --------------------------------------------------------------------------- #
+# [3/5] the fixes, one at a time: the accuracy ladder
+# --------------------------------------------------------------------------- #
+def _climb_ladder(series, score, tutorial, tutorial_row, *, budget, seed):
+    """Score each fix in turn, tuning last.
+
+    Returns (baseline, reference, steps): the name of the baseline the recipe
+    corrects, that baseline (unfitted), and one row of scores per rung.
+    """
+    from sklstm.recipe._selection import _select_baseline
+
     _step(3, "the fixes, one at a time (the accuracy ladder):")
-    log = bool((frame[info.target] > 0).all())
+    info = series.info
     baseline, _, reference = _select_baseline(
-        X_train, y_train, target=info.target, m=info.m, log=log, n_splits=3
+        series.X_train,
+        series.y_train,
+        target=info.target,
+        m=info.m,
+        log=series.log,
+        n_splits=3,
     )
-    recipe_inputs = dict(target=info.target, m=info.m, log=log, baseline=reference)
-    season = info.m if 1 < info.m <= 52 else 8  # windows of one season
-    ladder = [
-        (tutorial_name, None),
-        (
-            "+ scaled inputs and target",
-            Pipeline(
-                [
-                    ("scale", StandardScaler()),
-                    ("lstm", clone(tutorial).set_params(scale_target=True)),
-                ]
-            ).set_output(transform="pandas"),
-        ),
-        (
-            f"+ windows of {season} steps, differences, moving average; the LSTM "
-            f"corrects the {baseline} forecast",
-            make_lstm_forecaster(
-                **recipe_inputs,
-                window=season,
-                units=50,
-                activation="relu",
-                l2=0.0,
-                early_stopping=False,
-                epochs=100,
-                random_state=args.seed,
-            ),
-        ),
-        (
-            "+ tanh, dropout 0.2, L2 1e-4, early stopping",
-            make_lstm_forecaster(
-                **recipe_inputs,
-                window=season,
-                units=50,
-                dropout=0.2,
-                random_state=args.seed,
-            ),
-        ),
-    ]
+    recipe = dict(target=info.target, m=info.m, log=series.log, baseline=reference)
     steps = []
-    for name, model in ladder:
+    for name, model in _rungs(tutorial, baseline, recipe, m=info.m, seed=seed):
         row = tutorial_row if model is None else score(name, model)
         steps.append({**row, "model": name})
         _print_rung(steps)
+    row, search = _tune(series, score, recipe, budget=budget, seed=seed)
+    steps.append(row)
+    _print_rung(steps)
+    _print_tuning(search, baseline)
+    return baseline, reference, steps
+
+
+def _rungs(tutorial, baseline, recipe, *, m, seed):
+    """The rungs before tuning, as (name, unfitted model); None: the tutorial's."""
+    from sklearn.base import clone
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklstm.recipe import make_lstm_forecaster
+
+    season = m if 1 < m <= 52 else 8  # windows of one season
+    scaled = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("lstm", clone(tutorial).set_params(scale_target=True)),
+        ]
+    ).set_output(transform="pandas")
+    windows = make_lstm_forecaster(
+        **recipe, window=season, **_TUTORIAL_LSTM, l2=0.0, random_state=seed
+    )
+    regularized = make_lstm_forecaster(
+        **recipe, window=season, units=50, dropout=0.2, random_state=seed
+    )
+    return [
+        (_TUTORIAL, None),
+        ("+ scaled inputs and target", scaled),
+        (
+            f"+ windows of {season} steps, differences, moving average; the LSTM "
+            f"corrects the {baseline} forecast",
+            windows,
+        ),
+        ("+ tanh, dropout 0.2, L2 1e-4, early stopping", regularized),
+    ]
+
+
+def _tune(series, score, recipe, *, budget, seed):
+    """Tune the recipe on the training part; return (its row, the search).
+
+    The row's fit seconds are the search's, which fitted the best model.
+    """
+    from sklstm.recipe import tune_lstm_forecaster
 
     start = time.perf_counter()
     search = tune_lstm_forecaster(
-        X_train,
-        y_train,
-        target=info.target,
-        m=info.m,
-        log=log,
-        baseline=reference,
-        budget=args.budget,
-        random_state=args.seed,
+        series.X_train,
+        series.y_train,
+        **recipe,
+        budget=budget,
+        random_state=seed,
         verbose=1,  # one line per fit (sklstm.utils.ProgressScorer)
     )
-    tuned_name = "+ tuning (the sklstm recipe)"
-    row = score(tuned_name, search.best_estimator_, fit=False)
+    row = score(_TUNED, search.best_estimator_, fit=False)
     row["fit seconds"] = time.perf_counter() - start
-    steps.append(row)
-    _print_rung(steps)
+    return row, search
+
+
+def _print_rung(steps):
+    row = steps[-1]
+    if len(steps) == 1:
+        change = ""
+    else:
+        before = steps[-2]["MASE"]
+        word = "better" if row["MASE"] < before else "no better"
+        change = f"  ({word} than the step before: {before:.3f})"
+    print(
+        f"      {len(steps) - 1}. {row['model']}: MASE {row['MASE']:.3f}, "
+        f"fit {row['fit seconds']:.1f} s{change}",
+        flush=True,
+    )
+
+
+def _print_tuning(search, baseline):
+    """What the search chose, and the share of the LSTM's correction it kept."""
     chosen = ", ".join(
         f"{key.split('__')[-1]}={value}" for key, value in search.best_params_.items()
     )
@@ -278,7 +347,27 @@ def run(args):
         )
     print(f"      {said}", flush=True)
 
+
+# --------------------------------------------------------------------------- #
+# [4/5] the tuned recipe against the classical baselines
+# --------------------------------------------------------------------------- #
+def _compare_with_baselines(series, score, baseline, reference, steps):
+    """Score the baselines; print and return the table, the recipe last."""
     _step(4, "the tuned recipe against the classical baselines:")
+    for name, model in _baselines(series, baseline, reference).items():
+        score(name, model)
+    rungs = {row["model"] for row in steps[:-1]}  # all but the tuned one
+    table = _table(score.rows, rungs)
+    print(_indent(table.to_string(float_format=lambda v: f"{v:.4g}")))
+    _print_verdict(table, steps[0]["MASE"], m=series.info.m)
+    return table
+
+
+def _baselines(series, baseline, reference):
+    """The classical baselines, by name (unfitted but ``reference``'s own)."""
+    from sklstm.forecasting import RidgeLagForecaster, SeasonalNaiveForecaster
+
+    info = series.info
     baselines = {
         f"seasonal naive (m={info.season_length})": SeasonalNaiveForecaster(
             m=info.season_length, target=info.target
@@ -288,27 +377,26 @@ def run(args):
         ),
     }
     if info.m > 1:
-        growth = "multiplicative" if log else "additive"
+        growth = "multiplicative" if series.log else "additive"
         baselines[f"seasonal naive + {growth} growth (m={info.m})"] = (
             SeasonalNaiveForecaster(m=info.m, target=info.target, growth=growth)
         )
     # what the LSTM corrects, alone: the network's share of the result
     baselines[f"{baseline}, alone"] = reference
-    for name, model in baselines.items():
-        score(name, model)
-    table = pd.DataFrame(
-        [r for r in score.rows if r["model"] not in dict(ladder)]
-    ).set_index("model")
-    table = table.rename(index={tuned_name: "sklstm recipe (tuned LSTM)"})
-    table = pd.concat(  # the recipe last, below the baselines
-        [
-            table.drop(index="sklstm recipe (tuned LSTM)"),
-            table.loc[["sklstm recipe (tuned LSTM)"]],
-        ]
-    )
-    print(_indent(table.to_string(float_format=lambda v: f"{v:.4g}")))
-    best_other = table.drop(index="sklstm recipe (tuned LSTM)")["MASE"]
-    recipe_mase = table.loc["sklstm recipe (tuned LSTM)", "MASE"]
+    return baselines
+
+
+def _table(rows, rungs):
+    """The rows of scores but the ladder's ``rungs``, indexed by model, recipe last."""
+    table = pd.DataFrame([r for r in rows if r["model"] not in rungs])
+    table = table.set_index("model").rename(index={_TUNED: _RECIPE})
+    return pd.concat([table.drop(index=_RECIPE), table.loc[[_RECIPE]]])
+
+
+def _print_verdict(table, tutorial_mase, *, m):
+    """Whether the recipe beats every baseline, and by how much."""
+    best_other = table.drop(index=_RECIPE)["MASE"]
+    recipe_mase = table.loc[_RECIPE, "MASE"]
     verdict = (
         f"beats every baseline, by {1 - recipe_mase / best_other.min():.1%} over "
         f"the best one ({best_other.idxmin()}, {best_other.min():.3f})"
@@ -317,40 +405,26 @@ def run(args):
     )
     print(
         f"      The recipe's MASE {recipe_mase:.3f} {verdict}; the tutorial's LSTM "
-        f"scored {steps[0]['MASE']:.3f}. MASE < 1 beats the in-sample "
-        f"{'seasonal ' if info.m > 1 else ''}naive forecast; lower is better.",
+        f"scored {tutorial_mase:.3f}. MASE < 1 beats the in-sample "
+        f"{'seasonal ' if m > 1 else ''}naive forecast; lower is better.",
         flush=True,
     )
 
-    _step(5, f"writing {args.output}")
-    _plot(frame, info, score.forecasts, steps, table, tuned_name, args.output)
+
+# --------------------------------------------------------------------------- #
+# [5/5] the figure: the ladder and the forecasts of the whole series
+# --------------------------------------------------------------------------- #
+def _write_figure(series, score, steps, table, path, *, started):
+    """Write the figure to ``path``; print the demo's total time."""
+    _step(5, f"writing {path}")
+    _plot(series, score.forecasts, steps, table, path)
     print(
-        f"figure: {args.output}  (total {time.perf_counter() - started:.0f} s)",
-        flush=True,
-    )
-    return 0
-
-
-def _indent(text):
-    return "\n".join("      " + line for line in text.splitlines())
-
-
-def _print_rung(steps):
-    row = steps[-1]
-    if len(steps) == 1:
-        change = ""
-    else:
-        before = steps[-2]["MASE"]
-        word = "better" if row["MASE"] < before else "no better"
-        change = f"  ({word} than the step before: {before:.3f})"
-    print(
-        f"      {len(steps) - 1}. {row['model']}: MASE {row['MASE']:.3f}, "
-        f"fit {row['fit seconds']:.1f} s{change}",
+        f"figure: {path}  (total {time.perf_counter() - started:.0f} s)",
         flush=True,
     )
 
 
-def _plot(frame, info, forecasts, steps, table, tuned_name, path):
+def _plot(series, forecasts, steps, table, path):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -359,44 +433,47 @@ def _plot(frame, info, forecasts, steps, table, tuned_name, path):
     fig, (ax_ladder, ax_series) = plt.subplots(
         1, 2, figsize=(13, 4.8), width_ratios=[1, 2], constrained_layout=True
     )
+    _plot_ladder(ax_ladder, steps, table)
+    _plot_forecasts(ax_series, series, forecasts)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _plot_ladder(ax, steps, table):
+    """The MASE of each rung, with the naive forecasts' as vertical lines."""
     labels = [f"{i}. {short}" for i, short in enumerate(_SHORT)]
     values = [s["MASE"] for s in steps]
-    ax_ladder.barh(labels[::-1], values[::-1], color="tab:blue")
+    ax.barh(labels[::-1], values[::-1], color="tab:blue")
     for name, style in [("naive forecast", ":")] + [
         (n, "--") for n in table.index if n.startswith("seasonal naive")
     ]:
         mase = table.loc[name, "MASE"] if name in table.index else None
         if mase is not None:
-            ax_ladder.axvline(mase, color="grey", ls=style, lw=1, label=name)
-    ax_ladder.set_xlabel("MASE on the test part (lower is better)")
-    ax_ladder.set_title("The accuracy ladder")
-    ax_ladder.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7)
+            ax.axvline(mase, color="grey", ls=style, lw=1, label=name)
+    ax.set_xlabel("MASE on the test part (lower is better)")
+    ax.set_title("The accuracy ladder")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7)
 
-    series = frame[info.target]
-    split = series.index[len(series) - info.n_test]
+
+def _plot_forecasts(ax, series, forecasts):
+    """The whole series, and the test part's forecasts of the first and last rung."""
+    info = series.info
+    target = series.frame[info.target]
+    split = target.index[len(target) - info.n_test]
     # y_test row i is the value at label n_train + i (its origin is one earlier)
-    when = series.index[len(series) - info.n_test :]
-    ax_series.plot(series.index, series.to_numpy(), color="black", lw=1, label="actual")
+    when = target.index[len(target) - info.n_test :]
+    ax.plot(target.index, target.to_numpy(), color="black", lw=1, label="actual")
     for name, label, style in [
-        (steps[0]["model"], "the tutorial's LSTM", dict(color="tab:red", lw=1)),
-        (tuned_name, "sklstm recipe (tuned)", dict(color="tab:blue", lw=1.5)),
+        (_TUTORIAL, "the tutorial's LSTM", dict(color="tab:red", lw=1)),
+        (_TUNED, "sklstm recipe (tuned)", dict(color="tab:blue", lw=1.5)),
     ]:
-        ax_series.plot(when, forecasts[name], label=label, **style)
-    ax_series.axvline(split, color="grey", ls=":", lw=1)
-    ax_series.text(
-        split, ax_series.get_ylim()[1], " test part ->", va="top", fontsize=8
+        ax.plot(when, forecasts[name], label=label, **style)
+    ax.axvline(split, color="grey", ls=":", lw=1)
+    ax.text(split, ax.get_ylim()[1], " test part ->", va="top", fontsize=8)
+    ax.text(
+        split, ax.get_ylim()[1], "<- training part ", va="top", ha="right", fontsize=8
     )
-    ax_series.text(
-        split,
-        ax_series.get_ylim()[1],
-        "<- training part ",
-        va="top",
-        ha="right",
-        fontsize=8,
-    )
-    ax_series.set_xlabel(series.index.name or "time")
-    ax_series.set_ylabel(info.target)
-    ax_series.set_title(f"{info.name}: one-step-ahead forecasts of the test part")
-    ax_series.legend(loc="upper left")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    ax.set_xlabel(target.index.name or "time")
+    ax.set_ylabel(info.target)
+    ax.set_title(f"{info.name}: one-step-ahead forecasts of the test part")
+    ax.legend(loc="upper left")

@@ -23,18 +23,10 @@ import os
 import sys
 from dataclasses import dataclass
 
+from sklstm._cli_common import CommandError
+from sklstm._cli_csv import read_series_csv, read_with_notes
+
 __all__ = ["CommandError", "add_subcommand", "build_parser", "main", "read_series_csv"]
-
-
-class CommandError(Exception):
-    """A user-facing error: printed as ``sklstm NAME: error: MESSAGE``, exit 1.
-
-    Examples
-    --------
-    >>> from sklstm.cli import CommandError
-    >>> str(CommandError("column 'x' not found"))
-    "column 'x' not found"
-    """
 
 
 @dataclass(frozen=True)
@@ -229,29 +221,6 @@ def _add_diagnose_arguments(parser):
     )
 
 
-def _datetime_column(frame):
-    """The first non-numeric column whose every value parses as a date, or None."""
-    import warnings
-
-    import pandas as pd
-
-    for col in frame.columns:
-        s = frame[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            return col
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
-            continue
-        values = s.dropna()
-        if values.empty:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            parsed = pd.to_datetime(values, errors="coerce", format="mixed")
-        if parsed.notna().all():
-            return col
-    return None
-
-
 _DATE_COLUMN_HELP = (
     "the column of dates; by default the first column of datetime type or whose "
     "every value parses as a date (numeric columns are never taken). The rows are "
@@ -260,117 +229,10 @@ _DATE_COLUMN_HELP = (
 )
 
 
-def _read(path, date_column=None):
-    """Read the CSV; return (frame, notes), notes being info Findings."""
-    import warnings
-
-    import numpy as np
-    import pandas as pd
-
-    from sklstm.diagnose import Finding
-
-    try:
-        frame = pd.read_csv(path)
-    except (
-        OSError,
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-    ) as exc:
-        raise CommandError(f"cannot read {str(path)!r} as CSV: {exc}") from None
-    if frame.empty:
-        raise CommandError(f"{str(path)!r} holds no data row.")
-    if date_column is not None:
-        columns = [str(c) for c in frame.columns]
-        if date_column not in columns:
-            raise CommandError(
-                f"--date-column {date_column!r} is not a column of {str(path)!r}; "
-                f"its columns are: {', '.join(columns)}."
-            )
-        date = frame.columns[columns.index(date_column)]
-        if pd.api.types.is_numeric_dtype(frame[date]):
-            raise CommandError(
-                f"--date-column {date_column!r} is numeric, not dates; give the "
-                "column whose values are dates such as 2024-01-31."
-            )
-    else:
-        date = _datetime_column(frame)
-    if date is None:
-        note = Finding(
-            "time_index",
-            "info",
-            "found no date column: the rows were analysed in file order, one time "
-            "step each, so gaps in time and unsorted rows cannot be seen.",
-            "name the column of dates with --date-column COLUMN",
-        )
-        return frame, [note]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        index = pd.to_datetime(frame[date], format="mixed", errors="coerce")
-    bad = int(index.isna().sum() - frame[date].isna().sum())
-    if date_column is not None and (bad or index.isna().all()):
-        raise CommandError(
-            f"--date-column {date_column!r}: {max(bad, 1)} value(s) do not parse as "
-            f"dates (e.g. {frame[date][index.isna()].iloc[0]!r})."
-        )
-    frame = frame.drop(columns=date).set_index(pd.DatetimeIndex(index, name=date))
-    notes = []
-    if not frame.index.is_monotonic_increasing:
-        n_back = int((np.diff(frame.index.asi8) < 0).sum())
-        frame = frame.sort_index(kind="stable")
-        notes.append(
-            Finding(
-                "time_index",
-                "info",
-                f"the rows were not in time order ({n_back} step"
-                f"{'s' if n_back > 1 else ''} back in time): sorted by column "
-                f"'{date}' for this diagnosis.",
-                "sort the data by time before fitting: frame.sort_index()",
-                column=str(date),
-            )
-        )
-    return frame, notes
-
-
-def read_series_csv(path, date_column=None):
-    """Read a CSV of one row per time step; a date column becomes the index.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The CSV file.
-    date_column : str, default=None
-        The column of dates. None: the first column of datetime type or whose
-        values all parse as dates (numeric columns are never taken), if any.
-
-    Returns
-    -------
-    frame : pandas.DataFrame
-        The columns, indexed by the date column (sorted by it), else by row
-        number.
-
-    Raises
-    ------
-    CommandError
-        If the file cannot be read or parsed, holds no row, or ``date_column``
-        is not a column of dates.
-
-    Examples
-    --------
-    >>> import io
-    >>> from sklstm.cli import read_series_csv
-    >>> text = "day,load\\n2024-01-02,5\\n2024-01-01,4\\n"
-    >>> frame = read_series_csv(io.StringIO(text))
-    >>> frame.index.name, frame["load"].tolist()
-    ('day', [4, 5])
-    """
-    return _read(path, date_column)[0]
-
-
 def _run_diagnose(args):
     from sklstm.diagnose import Diagnosis, diagnose_data
 
-    frame, notes = _read(args.file, args.date_column)
+    frame, notes = read_with_notes(args.file, args.date_column)
     columns = [str(c) for c in frame.columns]
     if args.target not in columns:
         raise CommandError(

@@ -47,5 +47,3 @@ __all__ = [
     "select_baseline",
     "tune_lstm_forecaster",
 ]
-
-from ._selection import _select_baseline  # noqa: E402,F401  TEMPORARY until demo integration
