@@ -3,7 +3,17 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.model_selection import TimeSeriesSplit
+
+from sklstm.forecasting._splits import min_train_rows, recipe_cv
+
+__all__ = [
+    "check_int",
+    "default_scoring",
+    "mae_of_known_targets",
+    "min_train_rows",
+    "periods_of",
+    "recipe_cv",
+]
 
 
 def check_int(name, value, minimum):
@@ -46,22 +56,3 @@ def default_scoring(scoring):
     from sklearn.metrics import make_scorer
 
     return make_scorer(mae_of_known_targets, greater_is_better=False)
-
-
-def recipe_cv(n_samples, n_splits):
-    """The recipe's time-ordered folds: validation on the last half of the rows.
-
-    ``TimeSeriesSplit``'s default folds split the rows into ``n_splits + 1``
-    blocks, so its first model trains on a quarter of them (3 folds): a poor
-    stand-in for the final model, which trains on all. Here the ``n_splits``
-    validation blocks share the last half of the rows, so every model trains on
-    at least half.
-    """
-    return TimeSeriesSplit(
-        n_splits=n_splits, test_size=max(1, n_samples // (2 * n_splits))
-    )
-
-
-def min_train_rows(n_samples, n_splits):
-    """Rows in the first (smallest) training fold of :func:`recipe_cv`."""
-    return n_samples - n_splits * max(1, n_samples // (2 * n_splits))
