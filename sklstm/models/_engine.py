@@ -296,78 +296,141 @@ def train(
         optimizer holds the state at the end of training).
     """
     n = len(windows)
+    y, weights = _targets_and_weights(y, sample_weight, n)
+    n_train = _n_train(n, validation_fraction)
+    base, _ = _tensors(windows)
+    val = _validation_set(base, windows.starts, y, weights, n_train)
+    fit_set = (windows.starts[:n_train], y[:n_train], weights[:n_train])
+    size = tf.constant(batch_size, tf.int64)
+
+    trainer = _POOL.acquire(model, key)
+    try:
+        trainer.load(model, optimizer=resume)
+        history, best_epoch = _run_epochs(
+            trainer,
+            base,
+            fit_set,
+            val,
+            size,
+            epochs=epochs,
+            shuffle=shuffle,
+            rng=rng,
+            patience=patience,
+            verbose=verbose,
+        )
+        trainer.store(model)
+    finally:
+        _POOL.release(key, trainer)
+    _warn_if_diverged(history["loss"])
+    n_epochs = len(history["loss"])
+    kept = n_epochs if best_epoch is None else best_epoch + 1
+    return history, kept
+
+
+def _targets_and_weights(y, sample_weight, n):
+    """``y`` as float32 ``(n, n_targets)`` and the per-sample weights (ones if None)."""
     y = np.asarray(y, dtype=np.float32).reshape(n, -1)
     weights = (
         np.ones(n, dtype=np.float32)
         if sample_weight is None
         else np.asarray(sample_weight, dtype=np.float32)
     )
-    n_train = n
-    if validation_fraction is not None:
-        n_train = math.floor(n * (1 - validation_fraction))
-    base, _ = _tensors(windows)
-    val = None
-    if n_train < n:
-        val = (
-            base,
-            tf.constant(windows.starts[n_train:], tf.int64),
-            tf.constant(y[n_train:]),
-            tf.constant(weights[n_train:]),
-        )
-    train_starts, train_y, train_w = (
-        windows.starts[:n_train],
-        y[:n_train],
-        weights[:n_train],
-    )
-    size = tf.constant(batch_size, tf.int64)
+    return y, weights
 
-    trainer = _POOL.acquire(model, key)
-    try:
-        trainer.load(model, optimizer=resume)
-        history = {"loss": []}
+
+def _n_train(n, validation_fraction):
+    """Samples before the validation tail, as Keras' ``validation_split`` cuts."""
+    if validation_fraction is None:
+        return n
+    return math.floor(n * (1 - validation_fraction))
+
+
+def _validation_set(base, starts, y, weights, n_train):
+    """The graphs' arguments for the tail after ``n_train``, or None if it is empty."""
+    if n_train >= len(starts):
+        return None
+    return (
+        base,
+        tf.constant(starts[n_train:], tf.int64),
+        tf.constant(y[n_train:]),
+        tf.constant(weights[n_train:]),
+    )
+
+
+def _epoch_order(fit_set, shuffle, rng):
+    """The training samples of one epoch: shuffled by ``rng``, or in time order."""
+    if not shuffle:
+        return fit_set
+    starts, y, weights = fit_set
+    order = rng.permutation(len(starts))
+    return starts[order], y[order], weights[order]
+
+
+def _run_epochs(
+    trainer, base, fit_set, val, size, *, epochs, shuffle, rng, patience, verbose
+):
+    """Train ``trainer.model`` epoch by epoch; return the history and best epoch.
+
+    With a validation set, stops early and leaves the best epoch's weights in
+    ``trainer.model``; the best epoch is 0-based, None without validation.
+    """
+    history = {"loss": []}
+    if val is not None:
+        history["val_loss"] = []
+    stopping = _EarlyStopping(patience)
+    for epoch in range(epochs):
+        args = map(tf.constant, _epoch_order(fit_set, shuffle, rng))
+        loss = float(trainer.train_epoch(base, *args, size))
+        history["loss"].append(loss)
+        line = f"Epoch {epoch + 1}/{epochs} - loss: {loss:.4f}"
         if val is not None:
-            history["val_loss"] = []
-        best, best_epoch, best_weights, wait = math.inf, None, None, 0
-        for epoch in range(epochs):
-            if shuffle:
-                order = rng.permutation(n_train)
-                args = (train_starts[order], train_y[order], train_w[order])
-            else:
-                args = (train_starts, train_y, train_w)
-            loss = float(trainer.train_epoch(base, *map(tf.constant, args), size))
-            history["loss"].append(loss)
-            line = f"Epoch {epoch + 1}/{epochs} - loss: {loss:.4f}"
-            if val is not None:
-                val_loss = float(trainer.loss(*val, size))
-                history["val_loss"].append(val_loss)
-                line += f" - val_loss: {val_loss:.4f}"
-            if verbose:
-                print(line, flush=True)
-            if val is None:
-                continue
-            # keras.callbacks.EarlyStopping(restore_best_weights=True), mode "min"
-            wait += 1
-            if val_loss < best:
-                best, best_epoch, wait = val_loss, epoch, 0
-                best_weights = trainer.model.get_weights()
-            if wait >= patience and epoch > 0:
-                break
-        if best_weights is not None:
-            trainer.model.set_weights(best_weights)
-        trainer.store(model)
-    finally:
-        _POOL.release(key, trainer)
-    n_epochs = len(history["loss"])
-    kept = n_epochs if best_epoch is None else best_epoch + 1
-    losses = np.asarray(history["loss"], dtype=float)
+            val_loss = float(trainer.loss(*val, size))
+            history["val_loss"].append(val_loss)
+            line += f" - val_loss: {val_loss:.4f}"
+        if verbose:
+            print(line, flush=True)
+        if val is not None and stopping.update(epoch, val_loss, trainer.model):
+            break
+    stopping.restore(trainer.model)
+    return history, stopping.best_epoch
+
+
+class _EarlyStopping:
+    """``keras.callbacks.EarlyStopping(restore_best_weights=True)``, mode "min"."""
+
+    def __init__(self, patience):
+        self.patience = patience
+        self.best, self.wait = math.inf, 0
+        self.best_epoch, self.best_weights = None, None
+
+    def update(self, epoch, val_loss, model):
+        """Record ``epoch``'s validation loss; return whether to stop."""
+        self.wait += 1
+        if val_loss < self.best:
+            self.best, self.best_epoch, self.wait = val_loss, epoch, 0
+            self.best_weights = model.get_weights()
+        return self.wait >= self.patience and epoch > 0
+
+    def restore(self, model):
+        """Put the best epoch's weights back into ``model`` (if there was one)."""
+        if self.best_weights is not None:
+            model.set_weights(self.best_weights)
+
+
+def _warn_if_diverged(losses):
+    """Warn when a training loss is not finite.
+
+    The warning points at the estimator's ``fit`` or ``partial_fit``, three
+    frames above :func:`train`.
+    """
+    losses = np.asarray(losses, dtype=float)
     if losses.size and not np.all(np.isfinite(losses)):
         warnings.warn(
             "The training loss became NaN or infinite (training diverged): "
             "lower learning_rate, keep scale_target=True, and scale X.",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
-    return history, kept
 
 
 def predict(model, key, windows):

@@ -8,9 +8,11 @@ and, on the data ``fit`` saw itself, the imputer's leading-gap ``fallback``
 and its "mean" and "median" strategies (see :class:`TimeSeriesImputer`).
 """
 
-from sklstm.preprocessing._features import DiffFeatures, LagFeatures, RollingFeatures
+from sklstm.preprocessing._diff import DiffFeatures
 from sklstm.preprocessing._impute import TimeSeriesImputer
+from sklstm.preprocessing._lags import LagFeatures
 from sklstm.preprocessing._outliers import OutlierClipper
+from sklstm.preprocessing._rolling import RollingFeatures
 from sklstm.preprocessing._window import Windower
 
 __all__ = [
