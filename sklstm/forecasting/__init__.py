@@ -11,6 +11,7 @@ a frame, indexed by their timestamps. Nothing here imports TensorFlow.
 
 from ._airline import AirlineForecaster
 from ._combination import CombinedForecaster
+from ._coverage import interval_scores
 from ._evaluate import evaluate_forecaster
 from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
@@ -27,6 +28,7 @@ __all__ = [
     "evaluate_forecaster",
     "forecast",
     "forecast_scores",
+    "interval_scores",
     "make_supervised",
     "mean_absolute_scaled_error",
     "train_test_split_series",

@@ -5,11 +5,13 @@ from numbers import Integral
 import numpy as np
 from scipy.optimize import minimize
 from scipy.signal import lfilter, lfiltic
+from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._compat import Interval, _fit_context, validate_data
 from ..utils._padding import report_padding, same_start
+from ._coverage import check_coverage, stack_bounds
 from ._history import continues, ffill, next_label
 from ._naive import _TargetForecasterMixin
 
@@ -29,6 +31,17 @@ def _polynomials(m, theta, seasonal_theta):
     ma = np.zeros(m + 2)
     ma[[0, 1, m, m + 1]] = 1.0, theta, seasonal_theta, theta * seasonal_theta
     return diff, ma
+
+
+def _psi_weights(m, theta, seasonal_theta, n):
+    """The first ``n`` weights of ``psi(B) = ma(B) / diff(B)``, psi_0 = 1.
+
+    The forecast error k steps ahead is ``sum_{j < k} psi_j e_{t+k-j}``.
+    """
+    diff, ma = _polynomials(m, theta, seasonal_theta)
+    impulse = np.zeros(n)
+    impulse[0] = 1.0
+    return lfilter(ma, diff, impulse)
 
 
 def _residuals(w, ma, past=None):
@@ -104,10 +117,15 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
     --------
     SeasonalNaiveForecaster : The same differences without the moving average.
     RidgeLagForecaster : RidgeCV on lags of the target.
+    AirlineForecaster.predict_interval : The model's Gaussian prediction
+        intervals.
 
     Notes
     -----
-    ``fit`` needs more than ``2 * (m + 1)`` rows. Only the target column of
+    :meth:`predict_interval` gives the classical analytic intervals: Gaussian,
+    with the k-step error variance from the model's psi-weights and
+    ``sigma2_`` (in log space with ``log=True``). ``fit`` needs more than
+    ``2 * (m + 1)`` rows. Only the target column of
     ``X`` is used; ``y`` gives the number of forecast steps. NaN in the target
     column (a gap) is forward-filled causally; NaN in ``y`` is ignored. A
     ``predict`` that starts without history (neither continuing the training
@@ -207,20 +225,8 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         self._head = values[:k].copy()
         return self
 
-    def predict(self, X):
-        """Forecast each row's next steps from the model's recursion.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Same columns as in ``fit``; a DataFrame continuing the training
-            index uses the training data's last season as history.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
-            The forecasts.
-        """
+    def _forecast(self, X):
+        """Validate X; the forecasts of every row and step, in model scale."""
         check_is_fitted(self)
         is_continuation = continues(X, self.next_label_)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
@@ -258,6 +264,100 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
                 # future innovations are 0: only the known ones enter
                 zs[:, col] = es[:, lags] @ ma[1:] - zs[:, lags] @ diff[1:]
             pred[ready] = zs[:, k + 1 :]
+        return pred
+
+    def predict(self, X):
+        """Forecast each row's next steps from the model's recursion.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``; a DataFrame continuing the training
+            index uses the training data's last season as history.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
+            The forecasts.
+        """
+        pred = self._forecast(X)
         if self.log:
             pred = np.exp(pred)
         return self._shape_output(pred)
+
+    def _step_variances(self):
+        """Forecast error variance at steps 1 .. ``n_outputs_``, in model scale."""
+        psi = _psi_weights(self.m, self.theta_, self.seasonal_theta_, self.n_outputs_)
+        return self.sigma2_ * np.cumsum(psi**2)
+
+    def predict_interval(self, X, coverage=0.9):
+        """Gaussian prediction intervals from the model's psi-weights.
+
+        Writing the model as ``z_t = psi(B) e_t`` with ``psi(B) = (1 + theta
+        B)(1 + Theta B^m) / ((1 - B)(1 - B^m))`` (``(1 + theta B) / (1 - B)``
+        with ``m=1``), the error of the forecast k steps ahead has variance
+        ``sigma2_ * (psi_0^2 + ... + psi_{k-1}^2)``; column ``k - 1`` of ``y``
+        is k steps ahead. The bounds are the point forecast of :meth:`predict`
+        plus and minus ``z_{(1 + coverage) / 2}`` standard deviations, in the
+        model's scale: with ``log=True``, in log space and then exponentiated,
+        so they are positive and wider above the forecast than below.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``, handled as in :meth:`predict` (the
+            history of a continuing DataFrame; the naive fallback, centred on
+            the row's own value with the model's widths, for the first rows
+            without history).
+        coverage : float or sequence of float, default=0.9
+            The nominal probability that the interval holds the true value,
+            strictly between 0 and 1; several give one interval each.
+
+        Returns
+        -------
+        y_pis : ndarray of shape (n_samples, 2), (n_samples, ``n_outputs_``, 2)\
+ or either with a last axis of size ``len(coverage)``
+            Lower (``[..., 0, ...]``) and upper bounds, laid out as MAPIE's:
+            the steps axis only for a 2-D ``y`` in ``fit``, the coverage axis
+            only when ``coverage`` is a sequence.
+
+        Notes
+        -----
+        The intervals take the fitted coefficients and ``sigma2_`` as known
+        (no parameter uncertainty) and the innovations as Gaussian, as the
+        classical Box-Jenkins intervals do; they are too narrow when either
+        fails, e.g. for heavy-tailed errors or a short training series.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm.datasets import load_airpassengers
+        >>> from sklstm.forecasting import AirlineForecaster, make_supervised
+        >>> frame = load_airpassengers()
+        >>> X, y = make_supervised(frame, "passengers", horizon=12)
+        >>> model = AirlineForecaster(m=12, target="passengers", log=True)
+        >>> bounds = model.fit(X, y).predict_interval(X, coverage=0.9)
+        >>> bounds.shape
+        (132, 12, 2)
+        >>> point = model.predict(X)[-1]  # January .. December 1960
+        >>> np.round(point[[0, 11]])
+        array([419., 452.])
+        >>> np.round(bounds[-1, [0, 11]])  # steps 1 and 12: (lower, upper)
+        array([[395., 446.],
+               [390., 524.]])
+        >>> lower, upper = bounds[-1, :, 0], bounds[-1, :, 1]
+        >>> bool(np.all((lower < point) & (point < upper)))
+        True
+        >>> np.round(np.log(upper / lower)[[0, 1, 11]], 3)  # widen with the step
+        array([0.121, 0.146, 0.296])
+        """
+        levels, scalar = check_coverage(coverage)
+        center = self._forecast(X)
+        sd = np.sqrt(self._step_variances())
+        z = norm.ppf((1 + np.asarray(levels)) / 2)[:, None, None]
+        lower, upper = center - z * sd, center + z * sd
+        if self.log:
+            lower, upper = np.exp(lower), np.exp(upper)
+        lower = np.stack([self._shape_output(b) for b in lower])
+        upper = np.stack([self._shape_output(b) for b in upper])
+        return stack_bounds(lower, upper, scalar)
