@@ -57,7 +57,16 @@ def _check_missing(name, values, index, is_target, period=None):
     message += (
         f"; {leading} {'are' if leading > 1 else 'is'} at the start" if leading else ""
     ) + ". An LSTM cannot train on them (the fit fails or the loss turns NaN)."
-    if period is not None and evidence["longest_gap"] > 1:
+    fix = _missing_fix(is_target, period, evidence["longest_gap"], leading)
+    return [
+        Finding("missing_values", "error", message, fix, column=name, evidence=evidence)
+    ]
+
+
+def _missing_fix(is_target, period, longest_gap, leading):
+    """Fill from the past (one period back for a seasonal series with a long
+    gap); drop the leading gap."""
+    if period is not None and longest_gap > 1:
         # a seasonal series: fill a long gap from one period back, not flat
         imputer = f"TimeSeriesImputer(strategy='seasonal', period={period})"
     else:
@@ -78,9 +87,7 @@ def _check_missing(name, values, index, is_target, period=None):
             f"drop them (X.iloc[{leading}:], y.iloc[{leading}:]) rather than fill "
             f"them from later rows"
         )
-    return [
-        Finding("missing_values", "error", message, fix, column=name, evidence=evidence)
-    ]
+    return fix
 
 
 def _check_constant(name, values, is_target):
@@ -154,97 +161,114 @@ def _check_outliers(name, values, outlier_iqr, is_target):
     else:
         message += f"; over half the values equal the median {fmt(median)}."
     skewed = evidence["fraction"] >= _SKEWED_FRACTION and finite.min() >= 0
+    fix = _outlier_fix(name, is_target, skewed, outlier_iqr, evidence)
+    return [
+        Finding("outliers", "warning", message, fix, column=name, evidence=evidence)
+    ]
+
+
+def _outlier_fix(name, is_target, skewed, outlier_iqr, evidence):
+    """Clip the target's residual or y; log a skewed column; else clip it."""
     if is_target:
-        fix = (
+        return (
             "with sklstm's recipe, make_lstm_forecaster(clip_residual=3.0) clips "
             "what the LSTM learns from them; for a bare LSTMRegressor, "
-            f"loss='huber' so that they pull less, or clip y to [{fmt(lower)}, "
-            f"{fmt(upper)}] if they are errors"
+            f"loss='huber' so that they pull less, or clip y to "
+            f"[{fmt(evidence['lower'])}, {fmt(evidence['upper'])}] if they are errors"
         )
-    elif skewed:
-        fix = (
+    if skewed:
+        return (
             f"so many suggest a skewed column rather than errors: "
             f"FunctionTransformer(np.log1p) on '{name}' before the scaler keeps "
             f"their information; or OutlierClipper(method='iqr', "
             f"factor={float(outlier_iqr)}) to cut them"
         )
-    else:
-        fix = (
-            f"add OutlierClipper(method='iqr', factor={float(outlier_iqr)}) before "
-            f"the scaler; {pct(evidence['fraction'])} of rows in column '{name}' are "
-            f"beyond {fmt(outlier_iqr)} IQR"
-        )
-    return [
-        Finding("outliers", "warning", message, fix, column=name, evidence=evidence)
-    ]
+    return (
+        f"add OutlierClipper(method='iqr', factor={float(outlier_iqr)}) before "
+        f"the scaler; {pct(evidence['fraction'])} of rows in column '{name}' are "
+        f"beyond {fmt(outlier_iqr)} IQR"
+    )
 
 
 # --------------------------------------------------------------------------- #
 # Scale checks
 # --------------------------------------------------------------------------- #
 def _check_feature_scales(features, scale_ratio, scale_limit):
-    findings = []
     if features.shape[1] == 0:
-        return findings
+        return []
     values = features.to_numpy(dtype=np.float64)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
         stds = np.nanstd(values, axis=0)
         peaks = np.nanmax(np.abs(np.where(np.isfinite(values), values, np.nan)), axis=0)
     names = list(features.columns)
+    return _check_scale_mismatch(stds, names, scale_ratio) + _check_unscaled(
+        peaks, names, scale_limit
+    )
+
+
+def _check_scale_mismatch(stds, names, scale_ratio):
+    """``feature_scale_mismatch``: the largest standard deviation of the input
+    columns is many times the smallest."""
     spread = [
         (s, n) for s, n in zip(stds, names, strict=True) if np.isfinite(s) and s > 0
     ]
-    if len(spread) >= 2:
-        (small, small_name), (big, big_name) = min(spread), max(spread)
-        ratio = big / small
-        if ratio >= scale_ratio:
-            findings.append(
-                Finding(
-                    "feature_scale_mismatch",
-                    "warning",
-                    f"column '{big_name}' has standard deviation {fmt(big)}, "
-                    f"{fmt(ratio)}× that of column '{small_name}' ({fmt(small)}); "
-                    f"unscaled, the large feature dominates the gradients.",
-                    "add StandardScaler() (or MinMaxScaler()) to the Pipeline before "
-                    "LSTMRegressor, so that it is fitted on the training rows only",
-                    column=big_name,
-                    evidence={
-                        "ratio": float(ratio),
-                        "largest": big_name,
-                        "largest_std": float(big),
-                        "smallest": small_name,
-                        "smallest_std": float(small),
-                    },
-                )
-            )
+    if len(spread) < 2:
+        return []
+    (small, small_name), (big, big_name) = min(spread), max(spread)
+    ratio = big / small
+    if not ratio >= scale_ratio:
+        return []
+    return [
+        Finding(
+            "feature_scale_mismatch",
+            "warning",
+            f"column '{big_name}' has standard deviation {fmt(big)}, "
+            f"{fmt(ratio)}× that of column '{small_name}' ({fmt(small)}); "
+            f"unscaled, the large feature dominates the gradients.",
+            "add StandardScaler() (or MinMaxScaler()) to the Pipeline before "
+            "LSTMRegressor, so that it is fitted on the training rows only",
+            column=big_name,
+            evidence={
+                "ratio": float(ratio),
+                "largest": big_name,
+                "largest_std": float(big),
+                "smallest": small_name,
+                "smallest_std": float(small),
+            },
+        )
+    ]
+
+
+def _check_unscaled(peaks, names, scale_limit):
+    """``unscaled_features``: input columns reach far outside [-1, 1]."""
     large = [
         (p, n)
         for p, n in zip(peaks, names, strict=True)
         if np.isfinite(p) and p > scale_limit
     ]
-    if large:
-        large.sort(reverse=True)
-        listed = ", ".join(f"'{n}' up to {fmt(p)}" for p, n in large[:3])
-        more = f" and {len(large) - 3} more" if len(large) > 3 else ""
-        findings.append(
-            Finding(
-                "unscaled_features",
-                "warning",
-                f"{len(large)} input column{'s' if len(large) > 1 else ''} reach "
-                f"|x| > {fmt(scale_limit)} ({listed}{more}); the LSTM's tanh and "
-                "sigmoid "
-                f"gates saturate on inputs far outside [-1, 1].",
-                "add StandardScaler() to the Pipeline before LSTMRegressor",
-                column=large[0][1],
-                evidence={
-                    "n_columns": len(large),
-                    "max_abs": float(large[0][0]),
-                    "columns": [n for _, n in large],
-                },
-            )
+    if not large:
+        return []
+    large.sort(reverse=True)
+    listed = ", ".join(f"'{n}' up to {fmt(p)}" for p, n in large[:3])
+    more = f" and {len(large) - 3} more" if len(large) > 3 else ""
+    return [
+        Finding(
+            "unscaled_features",
+            "warning",
+            f"{len(large)} input column{'s' if len(large) > 1 else ''} reach "
+            f"|x| > {fmt(scale_limit)} ({listed}{more}); the LSTM's tanh and "
+            "sigmoid "
+            f"gates saturate on inputs far outside [-1, 1].",
+            "add StandardScaler() to the Pipeline before LSTMRegressor",
+            column=large[0][1],
+            evidence={
+                "n_columns": len(large),
+                "max_abs": float(large[0][0]),
+                "columns": [n for _, n in large],
+            },
         )
-    return findings
+    ]
 
 
 def _check_target_scale(target, scale_limit):

@@ -13,8 +13,8 @@ from sklstm.diagnose._columns import (
 from sklstm.diagnose._input import _n_validation, _prepare, _steps, _where
 from sklstm.diagnose._report import Diagnosis, Finding
 from sklstm.diagnose._series import _check_season, _check_trend, _check_variance
+from sklstm.diagnose._settings import check_settings
 from sklstm.diagnose._time import _check_order, _check_time_index
-from sklstm.diagnose._utils import check_number
 
 
 def _check_size(n_rows, n_timesteps, window, validation_fraction, min_samples):
@@ -79,30 +79,6 @@ def _check_size(n_rows, n_timesteps, window, validation_fraction, min_samples):
 # --------------------------------------------------------------------------- #
 # Public entry point
 # --------------------------------------------------------------------------- #
-def _validate_data_params(
-    window,
-    validation_fraction,
-    scale_ratio,
-    scale_limit,
-    outlier_iqr,
-    trend_r2,
-    variance_ratio,
-    seasonal_acf,
-    min_samples,
-):
-    check_number("window", window, low=1, integer=True, allow_none=True)
-    check_number(
-        "validation_fraction", validation_fraction, low=0, high=1, closed="left"
-    )
-    check_number("scale_ratio", scale_ratio, low=1, closed="neither")
-    check_number("scale_limit", scale_limit, low=0, closed="neither")
-    check_number("outlier_iqr", outlier_iqr, low=0, closed="neither")
-    check_number("trend_r2", trend_r2, low=0, high=1, closed="right")
-    check_number("variance_ratio", variance_ratio, low=1, closed="neither")
-    check_number("seasonal_acf", seasonal_acf, low=0, high=1, closed="right")
-    check_number("min_samples", min_samples, low=1, integer=True)
-
-
 def diagnose_data(
     X,
     y=None,
@@ -220,19 +196,7 @@ def diagnose_data(
     column 'x1' has standard deviation 1118, 100× that of column 'x0' (11.2); \
 unscaled, the large feature dominates the gradients.
     """
-    _validate_data_params(
-        window,
-        validation_fraction,
-        scale_ratio,
-        scale_limit,
-        outlier_iqr,
-        trend_r2,
-        variance_ratio,
-        seasonal_acf,
-        min_samples,
-    )
-    return _diagnose_prepared(
-        _prepare(X, y),
+    settings = check_settings(
         window=window,
         validation_fraction=validation_fraction,
         scale_ratio=scale_ratio,
@@ -243,6 +207,7 @@ unscaled, the large feature dominates the gradients.
         seasonal_acf=seasonal_acf,
         min_samples=min_samples,
     )
+    return _diagnose_prepared(_prepare(X, y), **settings)
 
 
 def _diagnose_prepared(
@@ -262,21 +227,71 @@ def _diagnose_prepared(
     features, target = data.features, data.target
     if data.n_timesteps is not None and window is None:
         window = data.n_timesteps
-    findings = []
-    for col in data.skipped:
-        findings.append(
-            Finding(
-                "non_numeric_column",
-                "info",
-                f"column '{col}' is not numeric and was left out of the diagnosis; an "
-                f"LSTM cannot read it as is.",
-                f"encode it (OneHotEncoder() on ['{col}'] in a ColumnTransformer) or "
-                f"drop it",
-                column=col,
-            )
-        )
+    # the series checks first: a seasonal period changes the imputation advice
+    series_findings = _series_findings(
+        data, window, validation_fraction, trend_r2, variance_ratio, seasonal_acf
+    )
+    periods = {
+        f.column: f.evidence["period"]
+        for f in series_findings
+        if "period" in f.evidence
+    }
+    findings = _check_skipped(data.skipped)
+    findings += _column_findings(data, periods, outlier_iqr)
+    findings += _index_findings(features.index)
+    findings += _check_feature_scales(features, scale_ratio, scale_limit)
+    if target is not None:
+        findings += _check_target_scale(target, scale_limit)
+    findings += series_findings
+    findings += _check_size(
+        len(features), data.n_timesteps, window, validation_fraction, min_samples
+    )
+    context = {"data": _describe(data)}
+    context["settings"] = f"window={window}, validation_fraction={validation_fraction}"
+    return Diagnosis(
+        findings,
+        context=context,
+        series=_shown_series(data),
+        n_validation=_n_validation(len(features), validation_fraction),
+    )
 
-    # one pass over every column; the target is skipped when it is also an input
+
+def _check_skipped(skipped):
+    """The non-numeric columns of X that were left out."""
+    return [
+        Finding(
+            "non_numeric_column",
+            "info",
+            f"column '{col}' is not numeric and was left out of the diagnosis; an "
+            f"LSTM cannot read it as is.",
+            f"encode it (OneHotEncoder() on ['{col}'] in a ColumnTransformer) or "
+            f"drop it",
+            column=col,
+        )
+        for col in skipped
+    ]
+
+
+def _series_findings(
+    data, window, validation_fraction, trend_r2, variance_ratio, seasonal_acf
+):
+    """Trend, changing variance and season of y, or of every column of X
+    when y is None."""
+    features, target = data.features, data.target
+    series = [target] if target is not None else [features[c] for c in features]
+    findings = []
+    for s in series:
+        values = s.to_numpy(dtype=np.float64)
+        findings += _check_trend(str(s.name), values, validation_fraction, trend_r2)
+        findings += _check_variance(str(s.name), values, variance_ratio)
+        findings += _check_season(str(s.name), values, window, seasonal_acf)
+    return findings
+
+
+def _columns(data):
+    """(name, values, is_target) of every column; the target is left out when
+    it is also an input."""
+    features, target = data.features, data.target
     columns = [(c, features[c].to_numpy(), False) for c in features.columns]
     if target is not None:
         same = target.name in features.columns and np.array_equal(
@@ -284,56 +299,37 @@ def _diagnose_prepared(
         )
         if not same:
             columns.append((str(target.name), target.to_numpy(), True))
-    # the series checks first: a seasonal period changes the imputation advice
-    series = [target] if target is not None else [features[c] for c in features]
-    series_findings = []
-    for s in series:
-        values = s.to_numpy(dtype=np.float64)
-        series_findings += _check_trend(
-            str(s.name), values, validation_fraction, trend_r2
-        )
-        series_findings += _check_variance(str(s.name), values, variance_ratio)
-        series_findings += _check_season(str(s.name), values, window, seasonal_acf)
-    periods = {
-        f.column: f.evidence["period"]
-        for f in series_findings
-        if "period" in f.evidence
-    }
+    return columns
+
+
+def _column_findings(data, periods, outlier_iqr):
+    """Missing values, then constant columns, then outliers, column by column."""
+    columns = _columns(data)
+    index = data.features.index
+    findings = []
     for name, values, is_target in columns:
-        findings += _check_missing(
-            name, values, features.index, is_target, periods.get(name)
-        )
+        findings += _check_missing(name, values, index, is_target, periods.get(name))
     for name, values, is_target in columns:
         findings += _check_constant(name, values, is_target)
     for name, values, is_target in columns:
         findings += _check_outliers(name, values, outlier_iqr, is_target)
+    return findings
 
-    findings += _check_order(features.index)
-    if isinstance(features.index, pd.DatetimeIndex | pd.PeriodIndex):
-        findings += _check_time_index(features.index.sort_values())
-    findings += _check_feature_scales(features, scale_ratio, scale_limit)
+
+def _index_findings(index):
+    """Rows out of time order, and time steps missing from a time index."""
+    findings = _check_order(index)
+    if isinstance(index, pd.DatetimeIndex | pd.PeriodIndex):
+        findings += _check_time_index(index.sort_values())
+    return findings
+
+
+def _shown_series(data):
+    """The series the report plots: y, or X's only column."""
+    features, target = data.features, data.target
     if target is not None:
-        findings += _check_target_scale(target, scale_limit)
-
-    findings += series_findings
-    findings += _check_size(
-        len(features), data.n_timesteps, window, validation_fraction, min_samples
-    )
-
-    n_rows = len(features)
-    context = {"data": _describe(data)}
-    context["settings"] = f"window={window}, validation_fraction={validation_fraction}"
-    shown = (
-        target
-        if target is not None
-        else (features.iloc[:, 0] if features.shape[1] == 1 else None)
-    )
-    return Diagnosis(
-        findings,
-        context=context,
-        series=shown,
-        n_validation=_n_validation(n_rows, validation_fraction),
-    )
+        return target
+    return features.iloc[:, 0] if features.shape[1] == 1 else None
 
 
 def _describe(data):

@@ -2,12 +2,18 @@
 
 import numpy as np
 
-from sklstm.diagnose._data import _diagnose_prepared, _validate_data_params
+from sklstm.diagnose._data import _diagnose_prepared
 from sklstm.diagnose._forecast import diagnose_forecast
 from sklstm.diagnose._input import _prepare
 from sklstm.diagnose._report import Diagnosis
 from sklstm.diagnose._run import _is_scaler, _unwrap
-from sklstm.diagnose._training import _diagnose_run, _validate_training_params
+from sklstm.diagnose._settings import (
+    DATA_SETTINGS,
+    TRAINING_SETTINGS,
+    check_settings,
+    pick,
+)
+from sklstm.diagnose._training import _diagnose_run
 
 _SCALE_FINDINGS = {"feature_scale_mismatch", "unscaled_features"}
 _CLIPPERS = ("Clipper", "Winsorizer")
@@ -110,54 +116,9 @@ divergence_factor, min_best_epoch : float or int
     Windower(window=24) (one full period), or LagFeatures(lags=[24]) to give the
     value one period back
     """
-    _validate_data_params(
-        window,
-        0.0 if validation_fraction is None else validation_fraction,
-        scale_ratio,
-        scale_limit,
-        outlier_iqr,
-        trend_r2,
-        variance_ratio,
-        seasonal_acf,
-        min_samples,
-    )
-    _validate_training_params(
-        overfit_rise,
-        underfit_ratio,
-        convergence_tol,
-        convergence_epochs,
-        divergence_factor,
-        min_best_epoch,
-        scale_ratio,
-        scale_limit,
-    )
-    if (y_test is None) != (y_pred is None):
-        raise ValueError(
-            "y_test and y_pred go together: pass both to diagnose the forecasts, "
-            f"or neither (got y_test={'None' if y_test is None else '...'}, "
-            f"y_pred={'None' if y_pred is None else '...'})."
-        )
-    run = _unwrap(estimator) if estimator is not None else None
-    # a classifier's y holds labels: the data checks read X alone
-    data = _prepare(X, None if run is not None and run.loss == "log_loss" else y)
-    forecast = None
-    if y_pred is not None:
-        history = None if data.target is None else data.target.to_numpy(float)
-        if history is not None and (len(history) <= m or np.isnan(history).any()):
-            history = None
-        forecast = diagnose_forecast(y_test, y_pred, y_train=history, m=m)
-    if window is None and data.n_timesteps is None and run is not None:
-        window = getattr(run.model, "n_timesteps_in_", None)
-    if validation_fraction is None:
-        validation_fraction = 0.1
-        if run is not None and not run.history.get("val_loss"):
-            validation_fraction = 0.0
-        elif run is not None:
-            validation_fraction = run.params.get("validation_fraction", 0.1)
-    data_diagnosis = _diagnose_prepared(
-        data,
+    settings = check_settings(
         window=window,
-        validation_fraction=validation_fraction,
+        validation_fraction=0.0 if validation_fraction is None else validation_fraction,
         scale_ratio=scale_ratio,
         scale_limit=scale_limit,
         outlier_iqr=outlier_iqr,
@@ -165,28 +126,75 @@ divergence_factor, min_best_epoch : float or int
         variance_ratio=variance_ratio,
         seasonal_acf=seasonal_acf,
         min_samples=min_samples,
-    )
-    if run is None:
-        return _with_forecast(data_diagnosis, forecast)
-    training = _diagnose_run(
-        run,
-        X,
-        y,
         overfit_rise=overfit_rise,
         underfit_ratio=underfit_ratio,
         convergence_tol=convergence_tol,
         convergence_epochs=convergence_epochs,
         divergence_factor=divergence_factor,
         min_best_epoch=min_best_epoch,
-        scale_ratio=scale_ratio,
-        scale_limit=scale_limit,
     )
+    _check_forecast_pair(y_test, y_pred)
+    run = _unwrap(estimator) if estimator is not None else None
+    # a classifier's y holds labels: the data checks read X alone
+    data = _prepare(X, None if run is not None and run.loss == "log_loss" else y)
+    forecast = None
+    if y_pred is not None:
+        forecast = diagnose_forecast(y_test, y_pred, y_train=_y_train(data, m), m=m)
+    settings["window"] = _window(window, data, run)
+    settings["validation_fraction"] = _validation_fraction(validation_fraction, run)
+    data_diagnosis = _diagnose_prepared(data, **pick(settings, DATA_SETTINGS))
+    if run is None:
+        return _with_forecast(data_diagnosis, forecast)
+    training = _diagnose_run(run, X, y, **pick(settings, TRAINING_SETTINGS))
+    combined = _combine(data_diagnosis, training, run, data.target)
+    return _with_forecast(combined, forecast)
 
+
+def _check_forecast_pair(y_test, y_pred):
+    if (y_test is None) != (y_pred is None):
+        raise ValueError(
+            "y_test and y_pred go together: pass both to diagnose the forecasts, "
+            f"or neither (got y_test={'None' if y_test is None else '...'}, "
+            f"y_pred={'None' if y_pred is None else '...'})."
+        )
+
+
+def _y_train(data, m):
+    """The target before the forecasts, for their naive forecast and MASE
+    scale; None without a target, or one too short or with gaps."""
+    history = None if data.target is None else data.target.to_numpy(float)
+    if history is not None and (len(history) <= m or np.isnan(history).any()):
+        history = None
+    return history
+
+
+def _window(window, data, run):
+    """The window to diagnose with: the given one, else 3-D X's (taken by the
+    data checks), else the estimator's ``n_timesteps_in_``."""
+    if window is None and data.n_timesteps is None and run is not None:
+        window = getattr(run.model, "n_timesteps_in_", None)
+    return window
+
+
+def _validation_fraction(validation_fraction, run):
+    """The given fraction, else the estimator's (0 when it held out no
+    validation part), else 0.1."""
+    if validation_fraction is not None:
+        return validation_fraction
+    if run is None:
+        return 0.1
+    if not run.history.get("val_loss"):
+        return 0.0
+    return run.params.get("validation_fraction", 0.1)
+
+
+def _handled(run, target):
+    """Whether the estimator already handles a data finding (see diagnose's
+    Notes): a predicate on findings."""
     step_names = [type(step).__name__ for _, step in run.steps]
     scaled = any(_is_scaler(step) for _, step in run.steps)
     imputed = any("Imputer" in name for name in step_names)
     clipped = any(c in name for name in step_names for c in _CLIPPERS)
-    target = None if data.target is None else str(data.target.name)
 
     def handled(f):
         if f.name == "unscaled_target":
@@ -199,12 +207,19 @@ divergence_factor, min_best_epoch : float or int
             return clipped
         return False
 
+    return handled
+
+
+def _combine(data_diagnosis, training, run, target):
+    """The data and training findings in one report, less what the estimator
+    handles and the training's repeat of unscaled inputs."""
+    handled = _handled(run, None if target is None else str(target.name))
     data_findings = [f for f in data_diagnosis if not handled(f)]
     repeat = any(f.name in _SCALE_FINDINGS for f in data_findings)
     training_findings = [
         f for f in training if not (repeat and f.name == "no_scaler_in_pipeline")
     ]
-    combined = Diagnosis(
+    return Diagnosis(
         data_findings + training_findings,
         context={**data_diagnosis.context, **training.context},
         history=training.history,
@@ -213,7 +228,6 @@ divergence_factor, min_best_epoch : float or int
         series=data_diagnosis.series,
         n_validation=data_diagnosis.n_validation,
     )
-    return _with_forecast(combined, forecast)
 
 
 def _with_forecast(diagnosis, forecast):

@@ -5,10 +5,13 @@ shifted by one step", or a flat line near the mean -- is invisible in the data
 and in the training history; it shows in the forecasts against the actuals.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sklstm.diagnose._report import Diagnosis, Finding
-from sklstm.diagnose._utils import check_number, fmt, pct
+from sklstm.diagnose._settings import check_settings
+from sklstm.diagnose._utils import fmt, pct
 
 __all__ = ["diagnose_forecast"]
 
@@ -128,6 +131,31 @@ def diagnose_forecast(
     >>> diagnose_forecast(y[80:], good, y_train=y[:80]).names
     []
     """
+    true, pred = _check_pair(y_true, y_pred)
+    check_settings(
+        m=m,
+        max_lag=max_lag,
+        naive_ratio=naive_ratio,
+        flat_ratio=flat_ratio,
+        bias_ratio=bias_ratio,
+        horizon_growth=horizon_growth,
+    )
+    scores = _score(true, pred, _check_train(y_train, m), m)
+    findings = [
+        *_check_persistence(scores, max_lag, naive_ratio),
+        *_check_flat(scores, flat_ratio),
+        *_check_bias(scores, bias_ratio),
+        *_check_against_naive(scores, m),
+        *_check_horizons(scores, horizon_growth),
+    ]
+    return Diagnosis(findings, context={"forecasts": _summary(scores)})
+
+
+# --------------------------------------------------------------------------- #
+# Inputs and the numbers the checks read
+# --------------------------------------------------------------------------- #
+def _check_pair(y_true, y_pred):
+    """y_true and y_pred as 2-D float arrays of the same shape."""
     true = _as_2d(y_true, "y_true")
     pred = _as_2d(y_pred, "y_pred")
     if true.shape != pred.shape:
@@ -135,24 +163,55 @@ def diagnose_forecast(
             f"y_true and y_pred must have the same shape; got {np.shape(y_true)} "
             f"and {np.shape(y_pred)}."
         )
-    check_number("m", m, low=1, integer=True)
-    check_number("max_lag", max_lag, low=1, integer=True)
-    check_number("naive_ratio", naive_ratio, low=0, closed="neither")
-    check_number("flat_ratio", flat_ratio, low=0, high=1, closed="neither")
-    check_number("bias_ratio", bias_ratio, low=0, high=1, closed="neither")
-    check_number("horizon_growth", horizon_growth, low=1, closed="neither")
-    train = None
-    if y_train is not None:
-        train = np.asarray(y_train, dtype=np.float64)
-        if train.ndim != 1 or len(train) <= m or not np.all(np.isfinite(train)):
-            raise ValueError(
-                f"y_train must be a finite 1-D series longer than m={m}; got shape "
-                f"{train.shape}."
-            )
+    return true, pred
 
+
+def _check_train(y_train, m):
+    """y_train as a finite 1-D float array longer than m, or None."""
+    if y_train is None:
+        return None
+    train = np.asarray(y_train, dtype=np.float64)
+    if train.ndim != 1 or len(train) <= m or not np.all(np.isfinite(train)):
+        raise ValueError(
+            f"y_train must be a finite 1-D series longer than m={m}; got shape "
+            f"{train.shape}."
+        )
+    return train
+
+
+@dataclass
+class _Scores:
+    """The numbers behind the forecast findings and the summary."""
+
+    shape: tuple  # (n_origins, n_horizons)
+    first_true: np.ndarray  # the one-step actual values
+    first_pred: np.ndarray  # the one-step forecasts
+    errors: np.ndarray  # actual - forecast, every horizon
+    mae: float
+    naive_mae: float  # the one-step naive forecast's
+    model_mae_1: float  # the one-step forecasts' on the naive forecast's points
+    mase: float | None  # None without y_train or with a zero scale
+
+
+def _score(true, pred, train, m):
     errors = true - pred
     mae = float(np.mean(np.abs(errors)))
     first_true, first_pred = true[:, 0], pred[:, 0]
+    naive_mae, model_mae_1 = _one_step_maes(first_true, first_pred, train)
+    return _Scores(
+        shape=true.shape,
+        first_true=first_true,
+        first_pred=first_pred,
+        errors=errors,
+        mae=mae,
+        naive_mae=naive_mae,
+        model_mae_1=model_mae_1,
+        mase=_mase(mae, train, m),
+    )
+
+
+def _one_step_maes(first_true, first_pred, train):
+    """The naive forecast's MAE and the forecasts' on the same points."""
     # the naive forecast of y[t] (one step ahead) is the actual y[t - 1]
     previous = first_true[:-1]
     if train is not None:
@@ -162,15 +221,62 @@ def diagnose_forecast(
         target, forecast = first_true[1:], first_pred[1:]
     naive_mae = float(np.mean(np.abs(target - previous))) if len(target) else np.nan
     model_mae_1 = float(np.mean(np.abs(target - forecast))) if len(target) else np.nan
-    summary = [
-        f"{true.shape[0]} forecasts"
-        + (f" x {true.shape[1]} horizons" if true.shape[1] > 1 else " (1 step)"),
-        f"MAE {fmt(mae)}",
-        f"naive MAE {fmt(naive_mae)}",
-    ]
-    findings = []
+    return naive_mae, model_mae_1
 
-    # ---- persistence: the forecast echoes an earlier actual value ----
+
+def _mase(mae, train, m):
+    """MAE over the in-sample (seasonal) naive MAE of ``train``, or None."""
+    if train is None:
+        return None
+    scale = float(np.mean(np.abs(train[m:] - train[:-m])))
+    return mae / scale if scale > 0 else None
+
+
+def _spread(scores):
+    """std(actual) and std(forecast) / std(actual) of the one-step values."""
+    spread_true = float(np.std(scores.first_true))
+    spread_pred = float(np.std(scores.first_pred))
+    return spread_true, spread_pred / spread_true if spread_true else np.nan
+
+
+def _bias(scores):
+    """The mean error and its standard error (0 when it has none)."""
+    errors = scores.errors
+    mean_error = float(np.mean(errors))
+    std_error = float(np.std(errors, ddof=1)) if errors.size > 1 else 0.0
+    standard_error = std_error / np.sqrt(errors.size) if std_error else 0.0
+    return mean_error, standard_error
+
+
+def _mae_per_horizon(scores):
+    return np.mean(np.abs(scores.errors), axis=0)
+
+
+def _summary(scores):
+    """The one-line summary of ``context["forecasts"]``."""
+    n_origins, n_horizons = scores.shape
+    summary = [
+        f"{n_origins} forecasts"
+        + (f" x {n_horizons} horizons" if n_horizons > 1 else " (1 step)"),
+        f"MAE {fmt(scores.mae)}",
+        f"naive MAE {fmt(scores.naive_mae)}",
+    ]
+    if scores.mase is not None:
+        summary.append(f"MASE {fmt(scores.mase)}")
+    summary.append(f"spread {fmt(_spread(scores)[1])}x the actual's")
+    summary.append(f"mean error (actual - forecast) {fmt(_bias(scores)[0])}")
+    if n_horizons > 1:
+        per_horizon = _mae_per_horizon(scores)
+        summary.append("MAE by horizon " + ", ".join(fmt(v) for v in per_horizon))
+    return ", ".join(summary)
+
+
+# --------------------------------------------------------------------------- #
+# The findings
+# --------------------------------------------------------------------------- #
+def _lag_correlations(first_true, first_pred, max_lag):
+    """Correlation of the forecasts with the actual value k steps earlier,
+    for k = 0 .. max_lag (at most a quarter of the points), finite ones only."""
     n = len(first_true)
     lags = range(0, min(max_lag, n // 4) + 1)
     corrs = {
@@ -179,121 +285,133 @@ def diagnose_forecast(
         else _corr(first_pred, first_true)
         for k in lags
     }
-    finite = {k: c for k, c in corrs.items() if np.isfinite(c)}
-    if len(finite) > 1 and np.isfinite(naive_mae) and naive_mae > 0:
-        best_lag = max(finite, key=finite.get)
-        ratio = model_mae_1 / naive_mae
-        if best_lag >= 1 and ratio >= naive_ratio:
-            findings.append(
-                Finding(
-                    "persistence",
-                    "warning",
-                    f"the forecasts follow the actual value {best_lag} step(s) "
-                    f"earlier (correlation {fmt(finite[best_lag])} against "
-                    f"{fmt(finite.get(0, np.nan))} with the value forecast) and "
-                    f"their error is {fmt(ratio)}x the naive forecast's "
-                    f"({fmt(model_mae_1)} vs {fmt(naive_mae)}): the model repeats "
-                    "the last value instead of forecasting",
-                    "predict the change, not the level: DiffFeatures(period=1) on "
-                    "the inputs and ResidualRegressor(baseline=NaiveForecaster(...)) "
-                    "or SeasonalNaiveForecaster(m=...) for the target; give the "
-                    "network real history (Windower(window=...) of a season, "
-                    "LagFeatures at the season) and scale X and y",
-                    evidence={
-                        "lag": int(best_lag),
-                        "correlations": finite,
-                        "mae_ratio_to_naive": ratio,
-                    },
-                )
-            )
+    return {k: c for k, c in corrs.items() if np.isfinite(c)}
 
-    # ---- flat or mean-reverting forecasts ----
-    spread_true = float(np.std(first_true))
-    spread_ratio = float(np.std(first_pred)) / spread_true if spread_true else np.nan
-    summary.append(f"spread {fmt(spread_ratio)}x the actual's")
-    if np.isfinite(spread_ratio) and spread_ratio < flat_ratio:
-        findings.append(
-            Finding(
-                "flat_forecast",
-                "warning",
-                f"the forecasts vary {pct(spread_ratio)} as much as the actual "
-                f"values (std {fmt(np.std(first_pred))} vs {fmt(spread_true)}): "
-                "a nearly flat line",
-                "the network did not learn the dynamics: scale X and y "
-                "(StandardScaler, LSTMRegressor(scale_target=True)), use tanh "
-                "activations, train longer or with a larger learning_rate, and "
-                "learn the residual of a baseline (ResidualRegressor) so a trend "
-                "or season need not come from the network",
-                evidence={"spread_ratio": spread_ratio},
-            )
+
+def _check_persistence(scores, max_lag, naive_ratio):
+    """The forecast echoes an earlier actual value."""
+    finite = _lag_correlations(scores.first_true, scores.first_pred, max_lag)
+    naive_mae, model_mae_1 = scores.naive_mae, scores.model_mae_1
+    if not (len(finite) > 1 and np.isfinite(naive_mae) and naive_mae > 0):
+        return []
+    best_lag = max(finite, key=finite.get)
+    ratio = model_mae_1 / naive_mae
+    if not (best_lag >= 1 and ratio >= naive_ratio):
+        return []
+    return [
+        Finding(
+            "persistence",
+            "warning",
+            f"the forecasts follow the actual value {best_lag} step(s) "
+            f"earlier (correlation {fmt(finite[best_lag])} against "
+            f"{fmt(finite.get(0, np.nan))} with the value forecast) and "
+            f"their error is {fmt(ratio)}x the naive forecast's "
+            f"({fmt(model_mae_1)} vs {fmt(naive_mae)}): the model repeats "
+            "the last value instead of forecasting",
+            "predict the change, not the level: DiffFeatures(period=1) on "
+            "the inputs and ResidualRegressor(baseline=NaiveForecaster(...)) "
+            "or SeasonalNaiveForecaster(m=...) for the target; give the "
+            "network real history (Windower(window=...) of a season, "
+            "LagFeatures at the season) and scale X and y",
+            evidence={
+                "lag": int(best_lag),
+                "correlations": finite,
+                "mae_ratio_to_naive": ratio,
+            },
         )
+    ]
 
-    # ---- systematic bias ----
-    mean_error = float(np.mean(errors))
-    std_error = float(np.std(errors, ddof=1)) if errors.size > 1 else 0.0
-    standard_error = std_error / np.sqrt(errors.size) if std_error else 0.0
-    summary.append(f"mean error (actual - forecast) {fmt(mean_error)}")
-    if (
+
+def _check_flat(scores, flat_ratio):
+    """The forecasts vary far less than the actual values."""
+    spread_true, spread_ratio = _spread(scores)
+    if not (np.isfinite(spread_ratio) and spread_ratio < flat_ratio):
+        return []
+    return [
+        Finding(
+            "flat_forecast",
+            "warning",
+            f"the forecasts vary {pct(spread_ratio)} as much as the actual "
+            f"values (std {fmt(np.std(scores.first_pred))} vs {fmt(spread_true)}): "
+            "a nearly flat line",
+            "the network did not learn the dynamics: scale X and y "
+            "(StandardScaler, LSTMRegressor(scale_target=True)), use tanh "
+            "activations, train longer or with a larger learning_rate, and "
+            "learn the residual of a baseline (ResidualRegressor) so a trend "
+            "or season need not come from the network",
+            evidence={"spread_ratio": spread_ratio},
+        )
+    ]
+
+
+def _check_bias(scores, bias_ratio):
+    """The forecasts are systematically too high or too low."""
+    mae = scores.mae
+    mean_error, standard_error = _bias(scores)
+    if not (
         mae > 0
         and abs(mean_error) / mae > bias_ratio
         and (standard_error == 0 or abs(mean_error) > 3 * standard_error)
     ):
-        direction = "low" if mean_error > 0 else "high"
-        findings.append(
-            Finding(
-                "forecast_bias",
-                "warning",
-                f"the forecasts are too {direction} on average by "
-                f"{fmt(abs(mean_error))} ({pct(abs(mean_error) / mae)} of the MAE "
-                f"of {fmt(mae)})",
-                "a level or trend the model cannot reach: learn the residual of a "
-                "baseline (ResidualRegressor with NaiveForecaster or "
-                "SeasonalNaiveForecaster(growth=...)), difference the inputs "
-                "(DiffFeatures), and keep scalers fitted on the training part only",
-                evidence={"mean_error": mean_error, "ratio_to_mae": mean_error / mae},
-            )
+        return []
+    direction = "low" if mean_error > 0 else "high"
+    return [
+        Finding(
+            "forecast_bias",
+            "warning",
+            f"the forecasts are too {direction} on average by "
+            f"{fmt(abs(mean_error))} ({pct(abs(mean_error) / mae)} of the MAE "
+            f"of {fmt(mae)})",
+            "a level or trend the model cannot reach: learn the residual of a "
+            "baseline (ResidualRegressor with NaiveForecaster or "
+            "SeasonalNaiveForecaster(growth=...)), difference the inputs "
+            "(DiffFeatures), and keep scalers fitted on the training part only",
+            evidence={"mean_error": mean_error, "ratio_to_mae": mean_error / mae},
         )
+    ]
 
-    # ---- worse than the (seasonal) naive forecast ----
-    if train is not None:
-        scale = float(np.mean(np.abs(train[m:] - train[:-m])))
-        if scale > 0:
-            mase = mae / scale
-            summary.insert(3, f"MASE {fmt(mase)}")
-            if mase >= 1:
-                what = "naive" if m == 1 else f"seasonal naive (m={m})"
-                findings.append(
-                    Finding(
-                        "worse_than_naive",
-                        "warning",
-                        f"MASE {fmt(mase)} >= 1: the forecasts lose to the "
-                        f"in-sample {what} forecast",
-                        "compare with sklstm.forecasting's NaiveForecaster, "
-                        "SeasonalNaiveForecaster and RidgeLagForecaster first; "
-                        "then tune the recipe (sklstm.recipe.tune_lstm_forecaster), "
-                        "which learns the residual of the better baseline",
-                        evidence={"MASE": mase},
-                    )
-                )
 
-    # ---- errors along the horizon ----
-    if true.shape[1] > 1:
-        per_horizon = np.mean(np.abs(errors), axis=0)
-        summary.append("MAE by horizon " + ", ".join(fmt(v) for v in per_horizon))
-        if per_horizon[0] > 0 and per_horizon[-1] / per_horizon[0] > horizon_growth:
-            growth = float(per_horizon[-1] / per_horizon[0])
-            findings.append(
-                Finding(
-                    "error_grows_with_horizon",
-                    "info",
-                    f"the MAE grows from {fmt(per_horizon[0])} at 1 step to "
-                    f"{fmt(per_horizon[-1])} at {true.shape[1]} steps "
-                    f"({fmt(growth)}x)",
-                    "expected to a degree; if the far horizons lose to the "
-                    "seasonal naive forecast, give the network the values one "
-                    "season back (LagFeatures at m) and a window covering a "
-                    "season, or correct SeasonalNaiveForecaster(m=...)",
-                    evidence={"mae_per_horizon": per_horizon.tolist()},
-                )
-            )
-    return Diagnosis(findings, context={"forecasts": ", ".join(summary)})
+def _check_against_naive(scores, m):
+    """MASE >= 1: worse than the in-sample (seasonal) naive forecast."""
+    mase = scores.mase
+    if mase is None or not mase >= 1:
+        return []
+    what = "naive" if m == 1 else f"seasonal naive (m={m})"
+    return [
+        Finding(
+            "worse_than_naive",
+            "warning",
+            f"MASE {fmt(mase)} >= 1: the forecasts lose to the "
+            f"in-sample {what} forecast",
+            "compare with sklstm.forecasting's NaiveForecaster, "
+            "SeasonalNaiveForecaster and RidgeLagForecaster first; "
+            "then tune the recipe (sklstm.recipe.tune_lstm_forecaster), "
+            "which learns the residual of the better baseline",
+            evidence={"MASE": mase},
+        )
+    ]
+
+
+def _check_horizons(scores, horizon_growth):
+    """The error of the last horizon is many times that of the first."""
+    n_horizons = scores.shape[1]
+    if not n_horizons > 1:
+        return []
+    per_horizon = _mae_per_horizon(scores)
+    if not (per_horizon[0] > 0 and per_horizon[-1] / per_horizon[0] > horizon_growth):
+        return []
+    growth = float(per_horizon[-1] / per_horizon[0])
+    return [
+        Finding(
+            "error_grows_with_horizon",
+            "info",
+            f"the MAE grows from {fmt(per_horizon[0])} at 1 step to "
+            f"{fmt(per_horizon[-1])} at {n_horizons} steps "
+            f"({fmt(growth)}x)",
+            "expected to a degree; if the far horizons lose to the "
+            "seasonal naive forecast, give the network the values one "
+            "season back (LagFeatures at m) and a window covering a "
+            "season, or correct SeasonalNaiveForecaster(m=...)",
+            evidence={"mae_per_horizon": per_horizon.tolist()},
+        )
+    ]

@@ -15,6 +15,14 @@ def _lr(run):
 def _check_divergence(run, divergence_factor):
     loss = np.asarray(run.history.get("loss", []), dtype=np.float64)
     val = np.asarray(run.history.get("val_loss", []), dtype=np.float64)
+    fix = _divergence_fix(run)
+    return _check_non_finite(loss, val, fix) or _check_jump(
+        loss, divergence_factor, fix
+    )
+
+
+def _divergence_fix(run):
+    """A smaller learning rate, scaled data, and tanh for a relu cell."""
     lr = _lr(run)
     fix = (
         (
@@ -29,6 +37,11 @@ def _check_divergence(run, divergence_factor):
         c.get("activation") == "relu" for _, c in run.cells
     ):
         fix += "; activation='tanh' (a relu cell's state can grow without bound)"
+    return fix
+
+
+def _check_non_finite(loss, val, fix):
+    """``diverged``: a NaN or infinite training or validation loss."""
     for key, values in (("loss", loss), ("val_loss", val)):
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
@@ -45,6 +58,12 @@ def _check_divergence(run, divergence_factor):
                     evidence={"epoch": epoch, "key": key},
                 )
             ]
+    return []
+
+
+def _check_jump(loss, divergence_factor, fix):
+    """``diverged`` or ``unstable_training``: the training loss jumps far above
+    the best value before it, and ends there or comes back."""
     if loss.size < 2 or loss.min() <= 0:
         return []
     # the largest jump of the loss above the best value seen before it
@@ -160,28 +179,12 @@ def _check_overfitting(run, overfit_rise):
     else:
         severity = "info"
         message += f"; early stopping kept epoch {run.kept_epoch}."
-    p = run.params
-    parts = []
-    if p:
-        parts.append(f"dropout={max(0.2, 2 * p.get('dropout', 0) or 0):.1f}")
-        parts.append(f"l2={fmt(max(1e-4, 10 * (p.get('l2', 0) or 0)))}")
-        units = p.get("units")
-        if isinstance(units, int) and units > 4:
-            parts.append(f"units={units // 2}")
-        if not p.get("early_stopping", True):
-            parts.append("early_stopping=True")
-        fix = "regularize: " + ", ".join(parts)
-    else:
-        fix = (
-            "regularize: Dropout(0.2), an L2 kernel penalty, fewer units, and "
-            "EarlyStopping(restore_best_weights=True)"
-        )
     return [
         Finding(
             "overfitting",
             severity,
             message,
-            fix,
+            _overfitting_fix(run.params),
             epoch=best + 1,
             evidence={
                 "best_epoch": best + 1,
@@ -194,6 +197,25 @@ def _check_overfitting(run, overfit_rise):
             },
         )
     ]
+
+
+def _overfitting_fix(p):
+    """Regularization settings, from the model's parameters ``p`` when known."""
+    if not p:
+        return (
+            "regularize: Dropout(0.2), an L2 kernel penalty, fewer units, and "
+            "EarlyStopping(restore_best_weights=True)"
+        )
+    parts = [
+        f"dropout={max(0.2, 2 * p.get('dropout', 0) or 0):.1f}",
+        f"l2={fmt(max(1e-4, 10 * (p.get('l2', 0) or 0)))}",
+    ]
+    units = p.get("units")
+    if isinstance(units, int) and units > 4:
+        parts.append(f"units={units // 2}")
+    if not p.get("early_stopping", True):
+        parts.append("early_stopping=True")
+    return "regularize: " + ", ".join(parts)
 
 
 def _check_convergence(run, convergence_tol, convergence_epochs):
@@ -237,91 +259,124 @@ def _check_convergence(run, convergence_tol, convergence_epochs):
 
 
 def _check_against_baselines(run, baselines, kinds, underfit_ratio):
-    findings = []
-    loss = np.asarray(run.history.get("loss", []), dtype=np.float64)
-    val = np.asarray(run.history.get("val_loss", []), dtype=np.float64)
-    p = run.params
-    if "train" in baselines and loss.size:
-        best = int(np.argmin(loss))
-        base = baselines["train"]
-        if loss[best] >= underfit_ratio * base:
-            extra = []
-            if p.get("dropout") or p.get("l2") or p.get("l1"):
-                extra.append(
-                    "the training loss includes dropout and penalties "
-                    f"(dropout={p.get('dropout')}, l1={p.get('l1')}, l2={p.get('l2')})"
-                )
-            units = p.get("units")
-            fix = (
-                "more capacity and signal: "
-                + (f"units={2 * units}, " if isinstance(units, int) else "more units, ")
-                + "n_layers=2, a window that spans the seasonal period, scaled inputs"
-                + (
-                    f", learning_rate={fmt(3 * p['learning_rate'])}"
-                    if p.get("learning_rate")
-                    else ""
-                )
-                + ("; lower dropout / l2" if extra else "")
-            )
-            findings.append(
-                Finding(
-                    "underfitting",
-                    "warning",
-                    f"the best training loss {fmt(loss[best])} (epoch {best + 1}) is "
-                    "no "
-                    f"better than the {_KIND_TEXT[kinds['train']]}, which scores "
-                    f"{fmt(base)} on the training part"
-                    + (f"; {extra[0]}" if extra else "")
-                    + ".",
-                    fix,
-                    epoch=best + 1,
-                    evidence={
-                        "best_loss": float(loss[best]),
-                        "baseline": base,
-                        "baseline_kind": kinds["train"],
-                        "ratio": float(loss[best] / base),
-                    },
-                )
-            )
-    if "validation" in baselines and val.size and not findings:
-        best = int(np.argmin(val))
-        base = baselines["validation"]
-        if run.loss == "log_loss":
-            fix = (
-                "compare every change with the majority class; give the window "
-                "more history, scale the inputs, try class_weight='balanced' if "
-                "one class dominates, and regularize (dropout=0.2) if the "
-                "training loss is far lower"
-            )
-        else:
-            fix = (
-                "compare every change with that forecast; difference a trending "
-                "target, "
-                "give the window a full seasonal period, scale the inputs, and "
-                "regularize (dropout=0.2) if the training loss is far lower"
-            )
-        if val[best] >= underfit_ratio * base:
-            findings.append(
-                Finding(
-                    "worse_than_baseline",
-                    "warning",
-                    f"the best validation loss {fmt(val[best])} (epoch {best + 1}) is "
-                    "no "
-                    f"better than the {_KIND_TEXT[kinds['validation']]}, which scores "
-                    f"{fmt(base)} on the validation part: the network has learned "
-                    "nothing "
-                    f"that forecast does not know.",
-                    fix,
-                    epoch=best + 1,
-                    evidence={
-                        "best_val_loss": float(val[best]),
-                        "baseline": base,
-                        "baseline_kind": kinds["validation"],
-                        "ratio": float(val[best] / base),
-                    },
-                )
-            )
+    findings = _check_underfitting(run, baselines, kinds, underfit_ratio)
+    if not findings:
+        findings = _check_worse_than_baseline(run, baselines, kinds, underfit_ratio)
     return findings
+
+
+def _no_better_than_baseline(run, key, part, baselines, underfit_ratio):
+    """(best epoch index, best loss, baseline) when the best ``key`` loss is at
+    least ``underfit_ratio`` times the trivial forecast's on ``part``, else None."""
+    losses = np.asarray(run.history.get(key, []), dtype=np.float64)
+    if part not in baselines or not losses.size:
+        return None
+    best = int(np.argmin(losses))
+    base = baselines[part]
+    if not losses[best] >= underfit_ratio * base:
+        return None
+    return best, losses[best], base
+
+
+def _baseline_evidence(name, loss, base, kind):
+    """The evidence of a loss no better than the trivial forecast's."""
+    return {
+        name: float(loss),
+        "baseline": base,
+        "baseline_kind": kind,
+        "ratio": float(loss / base),
+    }
+
+
+def _check_underfitting(run, baselines, kinds, underfit_ratio):
+    """``underfitting``: the best training loss is no better than the trivial
+    forecast's on the training part."""
+    found = _no_better_than_baseline(run, "loss", "train", baselines, underfit_ratio)
+    if found is None:
+        return []
+    best, loss, base = found
+    p = run.params
+    extra = []
+    if p.get("dropout") or p.get("l2") or p.get("l1"):
+        extra.append(
+            "the training loss includes dropout and penalties "
+            f"(dropout={p.get('dropout')}, l1={p.get('l1')}, l2={p.get('l2')})"
+        )
+    return [
+        Finding(
+            "underfitting",
+            "warning",
+            f"the best training loss {fmt(loss)} (epoch {best + 1}) is "
+            "no "
+            f"better than the {_KIND_TEXT[kinds['train']]}, which scores "
+            f"{fmt(base)} on the training part"
+            + (f"; {extra[0]}" if extra else "")
+            + ".",
+            _underfitting_fix(p, penalized=bool(extra)),
+            epoch=best + 1,
+            evidence=_baseline_evidence("best_loss", loss, base, kinds["train"]),
+        )
+    ]
+
+
+def _underfitting_fix(p, penalized):
+    """More capacity and signal; lower penalties when the loss includes them."""
+    units = p.get("units")
+    return (
+        "more capacity and signal: "
+        + (f"units={2 * units}, " if isinstance(units, int) else "more units, ")
+        + "n_layers=2, a window that spans the seasonal period, scaled inputs"
+        + (
+            f", learning_rate={fmt(3 * p['learning_rate'])}"
+            if p.get("learning_rate")
+            else ""
+        )
+        + ("; lower dropout / l2" if penalized else "")
+    )
+
+
+def _check_worse_than_baseline(run, baselines, kinds, underfit_ratio):
+    """``worse_than_baseline``: the best validation loss is no better than the
+    trivial forecast's on the validation part."""
+    found = _no_better_than_baseline(
+        run, "val_loss", "validation", baselines, underfit_ratio
+    )
+    if found is None:
+        return []
+    best, val, base = found
+    return [
+        Finding(
+            "worse_than_baseline",
+            "warning",
+            f"the best validation loss {fmt(val)} (epoch {best + 1}) is "
+            "no "
+            f"better than the {_KIND_TEXT[kinds['validation']]}, which scores "
+            f"{fmt(base)} on the validation part: the network has learned "
+            "nothing "
+            f"that forecast does not know.",
+            _baseline_fix(run),
+            epoch=best + 1,
+            evidence=_baseline_evidence(
+                "best_val_loss", val, base, kinds["validation"]
+            ),
+        )
+    ]
+
+
+def _baseline_fix(run):
+    if run.loss == "log_loss":
+        return (
+            "compare every change with the majority class; give the window "
+            "more history, scale the inputs, try class_weight='balanced' if "
+            "one class dominates, and regularize (dropout=0.2) if the "
+            "training loss is far lower"
+        )
+    return (
+        "compare every change with that forecast; difference a trending "
+        "target, "
+        "give the window a full seasonal period, scale the inputs, and "
+        "regularize (dropout=0.2) if the training loss is far lower"
+    )
 
 
 def _check_validation(run, baselines):

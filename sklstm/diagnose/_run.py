@@ -126,6 +126,20 @@ def _from_keras(obj, path):
 
 
 def _unwrap(estimator):
+    obj, path, steps, target_transforms = _peel(estimator)
+    if hasattr(obj, "history_"):
+        return _from_sklstm(obj, path, steps, target_transforms)
+    if _is_keras_run(obj):
+        run = _from_keras(obj, path)
+        run.steps, run.target_transforms = steps, target_transforms
+        return run
+    raise _no_history_error(obj)
+
+
+def _peel(estimator):
+    """Descend through searches, Pipelines, seed averaging and
+    TransformedTargetRegressors to the model: (model, path, the steps before
+    it, the fitted target transformers)."""
     path, steps, target_transforms = [], [], []
     obj = estimator
     while True:
@@ -157,29 +171,38 @@ def _unwrap(estimator):
                 target_transforms.append(transformer)
             obj = obj.regressor_
         else:
-            break
-    if not hasattr(obj, "history_"):
-        if hasattr(getattr(obj, "history", None), "history") or (
-            isinstance(getattr(obj, "history", None), dict) and hasattr(obj, "params")
-        ):
-            run = _from_keras(obj, path)
-            run.steps, run.target_transforms = steps, target_transforms
-            return run
-        if type(obj).__name__ in {"LSTMRegressor", *_CLASSIFIERS} or any(
-            hasattr(obj, a) for a in ("estimator", "regressor", "param_grid")
-        ):
-            raise NotFittedError(
-                f"This {type(obj).__name__} is not fitted: diagnose_training needs "
-                f"a fitted model with a training history (call fit first, or use "
-                f"diagnose_data for the data alone)."
-            )
-        raise ValueError(
-            f"estimator={type(obj).__name__}(...) has no Keras training history: "
-            f"diagnose_training reads a fitted sklstm.LSTMRegressor or "
-            f"LSTMClassifier (history_), "
-            f"possibly inside a Pipeline, a search or a TransformedTargetRegressor, "
-            f"or a Keras Model / History after fit."
+            return obj, path, steps, target_transforms
+
+
+def _is_keras_run(obj):
+    """A Keras Model after fit or a Keras History (duck typed)."""
+    return hasattr(getattr(obj, "history", None), "history") or (
+        isinstance(getattr(obj, "history", None), dict) and hasattr(obj, "params")
+    )
+
+
+def _no_history_error(obj):
+    """The error for an object with no training history: NotFittedError for an
+    unfitted model or search, else ValueError."""
+    if type(obj).__name__ in {"LSTMRegressor", *_CLASSIFIERS} or any(
+        hasattr(obj, a) for a in ("estimator", "regressor", "param_grid")
+    ):
+        return NotFittedError(
+            f"This {type(obj).__name__} is not fitted: diagnose_training needs "
+            f"a fitted model with a training history (call fit first, or use "
+            f"diagnose_data for the data alone)."
         )
+    return ValueError(
+        f"estimator={type(obj).__name__}(...) has no Keras training history: "
+        f"diagnose_training reads a fitted sklstm.LSTMRegressor or "
+        f"LSTMClassifier (history_), "
+        f"possibly inside a Pipeline, a search or a TransformedTargetRegressor, "
+        f"or a Keras Model / History after fit."
+    )
+
+
+def _from_sklstm(obj, path, steps, target_transforms):
+    """An sklstm LSTMRegressor or LSTMClassifier (an object with ``history_``)."""
     history = {k: [float(v) for v in vals] for k, vals in dict(obj.history_).items()}
     params = obj.get_params(deep=False) if hasattr(obj, "get_params") else {}
     n_epochs = len(history.get("loss", []))
@@ -187,7 +210,7 @@ def _unwrap(estimator):
     early = bool(params.get("early_stopping", "val_loss" in history)) and bool(
         history.get("val_loss")
     )
-    run = _Run(
+    return _Run(
         model=obj,
         path=path + [type(obj).__name__],
         history=history,
@@ -201,15 +224,18 @@ def _unwrap(estimator):
         ),
         steps=steps,
         target_transforms=target_transforms,
+        scales_target=_target_scaler(obj, params, target_transforms),
     )
+
+
+def _target_scaler(obj, params, target_transforms):
+    """What scales y for the model ``obj``, if anything."""
     encoder = getattr(obj, "target_encoder_", None)
     if params.get("scale_target") and encoder is not None:
-        run.scales_target = f"{type(obj).__name__}(scale_target=True)"
-    elif target_transforms:
-        run.scales_target = (
-            f"TransformedTargetRegressor({type(target_transforms[0]).__name__})"
-        )
-    return run
+        return f"{type(obj).__name__}(scale_target=True)"
+    if target_transforms:
+        return f"TransformedTargetRegressor({type(target_transforms[0]).__name__})"
+    return None
 
 
 # --------------------------------------------------------------------------- #

@@ -23,70 +23,80 @@ def _act_name(value):
 
 
 def _check_cudnn(run):
-    if run.params:
-        p = run.params
-        name = run.path[-1]
-        settings = [
-            (
-                f"the {name}",
-                {
-                    "activation": _act_name(p.get("activation", "tanh")),
-                    "recurrent_activation": _act_name(
-                        p.get("recurrent_activation", "sigmoid")
-                    ),
-                    "recurrent_dropout": p.get("recurrent_dropout", 0.0) or 0.0,
-                },
-            )
-        ]
-        fix = (
-            f"{name}(activation='tanh', recurrent_activation='sigmoid', "
-            "recurrent_dropout=0.0); regularize with dropout=... between layers "
-            "instead"
-        )
-    else:
+    settings, fix = _cell_settings(run)
+    findings = []
+    for where, cfg in settings:
+        findings += _check_cell(where, cfg, fix)
+    return findings
+
+
+def _cell_settings(run):
+    """(where, cell settings) of the model's LSTM cells, and the fix that
+    restores cuDNN."""
+    if not run.params:
         settings = [(f"layer '{name}'", cfg) for name, cfg in run.cells]
         fix = (
             "LSTM(..., activation='tanh', recurrent_activation='sigmoid', "
             "recurrent_dropout=0.0, unroll=False, use_bias=True), or "
             "sklstm.LSTMRegressor with its defaults"
         )
-    findings = []
-    for where, cfg in settings:
-        bad = []
-        act = _act_name(cfg.get("activation", "tanh"))
-        rec = _act_name(cfg.get("recurrent_activation", "sigmoid"))
-        if act != "tanh":
-            bad.append(f"activation='{act}'")
-        if rec != "sigmoid":
-            bad.append(f"recurrent_activation='{rec}'")
-        if (cfg.get("recurrent_dropout") or 0) > 0:
-            bad.append(f"recurrent_dropout={cfg['recurrent_dropout']}")
-        if cfg.get("unroll"):
-            bad.append("unroll=True")
-        if cfg.get("use_bias") is False:
-            bad.append("use_bias=False")
-        if not bad:
-            continue
-        severity = "warning" if act != "tanh" or rec != "sigmoid" else "info"
-        message = (
-            f"{where} uses {', '.join(bad)}, which disables the fused cuDNN LSTM "
-            f"kernel: on a GPU it trains several times slower (cuDNN needs "
-            f"activation='tanh', recurrent_activation='sigmoid', recurrent_dropout=0)"
+        return settings, fix
+    p = run.params
+    name = run.path[-1]
+    settings = [
+        (
+            f"the {name}",
+            {
+                "activation": _act_name(p.get("activation", "tanh")),
+                "recurrent_activation": _act_name(
+                    p.get("recurrent_activation", "sigmoid")
+                ),
+                "recurrent_dropout": p.get("recurrent_dropout", 0.0) or 0.0,
+            },
         )
-        if act == "relu":
-            message += (
-                "; a relu cell's state is unbounded and can make the loss explode"
-            )
-        findings.append(
-            Finding(
-                "cudnn_disabled",
-                severity,
-                message + ".",
-                fix,
-                evidence={"settings": bad},
-            )
+    ]
+    fix = (
+        f"{name}(activation='tanh', recurrent_activation='sigmoid', "
+        "recurrent_dropout=0.0); regularize with dropout=... between layers "
+        "instead"
+    )
+    return settings, fix
+
+
+def _check_cell(where, cfg, fix):
+    """``cudnn_disabled``: a cell setting that rules out the cuDNN kernel."""
+    bad = []
+    act = _act_name(cfg.get("activation", "tanh"))
+    rec = _act_name(cfg.get("recurrent_activation", "sigmoid"))
+    if act != "tanh":
+        bad.append(f"activation='{act}'")
+    if rec != "sigmoid":
+        bad.append(f"recurrent_activation='{rec}'")
+    if (cfg.get("recurrent_dropout") or 0) > 0:
+        bad.append(f"recurrent_dropout={cfg['recurrent_dropout']}")
+    if cfg.get("unroll"):
+        bad.append("unroll=True")
+    if cfg.get("use_bias") is False:
+        bad.append("use_bias=False")
+    if not bad:
+        return []
+    severity = "warning" if act != "tanh" or rec != "sigmoid" else "info"
+    message = (
+        f"{where} uses {', '.join(bad)}, which disables the fused cuDNN LSTM "
+        f"kernel: on a GPU it trains several times slower (cuDNN needs "
+        f"activation='tanh', recurrent_activation='sigmoid', recurrent_dropout=0)"
+    )
+    if act == "relu":
+        message += "; a relu cell's state is unbounded and can make the loss explode"
+    return [
+        Finding(
+            "cudnn_disabled",
+            severity,
+            message + ".",
+            fix,
+            evidence={"settings": bad},
         )
-    return findings
+    ]
 
 
 def _describe_step(name, step):

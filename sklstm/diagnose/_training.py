@@ -15,33 +15,14 @@ from sklstm.diagnose._history import (
 from sklstm.diagnose._input import _n_validation, _to_float
 from sklstm.diagnose._report import Diagnosis
 from sklstm.diagnose._run import _baselines, _class_codes, _unwrap
+from sklstm.diagnose._settings import check_settings
 from sklstm.diagnose._setup import (
     _check_cudnn,
     _check_lookahead,
     _check_scaling,
     _check_target_scaling,
 )
-from sklstm.diagnose._utils import check_number, fmt
-
-
-def _validate_training_params(
-    overfit_rise,
-    underfit_ratio,
-    convergence_tol,
-    convergence_epochs,
-    divergence_factor,
-    min_best_epoch,
-    scale_ratio,
-    scale_limit,
-):
-    check_number("overfit_rise", overfit_rise, low=0, closed="neither")
-    check_number("underfit_ratio", underfit_ratio, low=0, closed="neither")
-    check_number("convergence_tol", convergence_tol, low=0, closed="neither")
-    check_number("convergence_epochs", convergence_epochs, low=1, integer=True)
-    check_number("divergence_factor", divergence_factor, low=1, closed="neither")
-    check_number("min_best_epoch", min_best_epoch, low=1, integer=True)
-    check_number("scale_ratio", scale_ratio, low=1, closed="neither")
-    check_number("scale_limit", scale_limit, low=0, closed="neither")
+from sklstm.diagnose._utils import fmt
 
 
 def diagnose_training(
@@ -168,20 +149,7 @@ def diagnose_training(
     >>> d["overfitting"].severity, d["overfitting"].epoch
     ('warning', 4)
     """
-    _validate_training_params(
-        overfit_rise,
-        underfit_ratio,
-        convergence_tol,
-        convergence_epochs,
-        divergence_factor,
-        min_best_epoch,
-        scale_ratio,
-        scale_limit,
-    )
-    return _diagnose_run(
-        _unwrap(estimator),
-        X,
-        y,
+    settings = check_settings(
         overfit_rise=overfit_rise,
         underfit_ratio=underfit_ratio,
         convergence_tol=convergence_tol,
@@ -191,6 +159,7 @@ def diagnose_training(
         scale_ratio=scale_ratio,
         scale_limit=scale_limit,
     )
+    return _diagnose_run(_unwrap(estimator), X, y, **settings)
 
 
 def _diagnose_run(
@@ -229,6 +198,20 @@ def _diagnose_run(
     findings += _check_scaling(run, X, scale_ratio, scale_limit)
     findings += _check_target_scaling(run, y, scale_limit)
 
+    model = run.path[:-1] + [repr(run.model) if run.params else run.path[-1]]
+    training = _describe_training(run, baselines, kinds)
+    context = {"model": " → ".join(model), "training": training}
+    return Diagnosis(
+        findings,
+        context=context,
+        history=run.history,
+        kept_epoch=run.kept_epoch,
+        baselines=baselines,
+    )
+
+
+def _describe_training(run, baselines, kinds):
+    """The report's ``training`` line: epochs, kept epoch, loss, baselines."""
     n_epochs = len(run.history.get("loss", []))
     training = f"{n_epochs} epochs"
     if run.max_epochs:
@@ -246,12 +229,4 @@ def _diagnose_run(
         training += "; trivial forecast " + ", ".join(
             f"{part} {fmt(v)} ({kinds[part]})" for part, v in baselines.items()
         )
-    model = run.path[:-1] + [repr(run.model) if run.params else run.path[-1]]
-    context = {"model": " → ".join(model), "training": training}
-    return Diagnosis(
-        findings,
-        context=context,
-        history=run.history,
-        kept_epoch=run.kept_epoch,
-        baselines=baselines,
-    )
+    return training
