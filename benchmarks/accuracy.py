@@ -29,6 +29,7 @@ ACCURACY-PROTOCOL.md and adds up the recipe's fit time.
 import argparse
 
 import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin
 
 from sklstm.datasets import DATASETS
 from sklstm.forecasting import (
@@ -51,7 +52,7 @@ PROTOCOL_BEST = {
 }
 
 
-class _Tuned:
+class _Tuned(RegressorMixin, BaseEstimator):
     """evaluate_forecaster fits a clone of this: the search, on the train part.
 
     The fitted search of the last fit is kept on the class for the report.
@@ -73,6 +74,11 @@ class _Tuned:
         self.search_ = tune_lstm_forecaster(X, y, **self.kwargs)
         type(self).last_search = self.search_
         return self
+
+    @property
+    def best_estimator_(self):
+        """The refitted best model (what ConformalForecaster calibrates)."""
+        return self.search_.best_estimator_
 
     def predict(self, X):
         return self.search_.best_estimator_.predict(X)

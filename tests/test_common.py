@@ -21,6 +21,7 @@ from sklstm import (
 from sklstm.forecasting import (
     AirlineForecaster,
     CombinedForecaster,
+    ConformalForecaster,
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
@@ -43,6 +44,7 @@ _INSTANCES = {
     "RidgeLagForecaster": RidgeLagForecaster(n_lags=3),
     # the checks fit 10 samples; the default m=12 needs more than 26
     "AirlineForecaster": AirlineForecaster(m=2),
+    "ConformalForecaster": ConformalForecaster(Ridge()),
     # a forecast combination needs members; one time-aware so the checks see it
     "CombinedForecaster": CombinedForecaster(
         estimators=[

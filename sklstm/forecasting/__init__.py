@@ -11,6 +11,7 @@ a frame, indexed by their timestamps. Nothing here imports TensorFlow.
 
 from ._airline import AirlineForecaster
 from ._combination import CombinedForecaster
+from ._conformal import ConformalForecaster
 from ._coverage import interval_scores
 from ._evaluate import evaluate_forecaster
 from ._forecast import forecast
@@ -22,6 +23,7 @@ from ._supervised import make_supervised, train_test_split_series
 __all__ = [
     "AirlineForecaster",
     "CombinedForecaster",
+    "ConformalForecaster",
     "NaiveForecaster",
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",

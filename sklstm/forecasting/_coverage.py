@@ -29,8 +29,7 @@ def check_coverage(coverage, name="coverage"):
     except TypeError:
         values = ()
     if not values or any(
-        isinstance(c, bool) or not isinstance(c, Real) or not 0 < c < 1
-        for c in values
+        isinstance(c, bool) or not isinstance(c, Real) or not 0 < c < 1 for c in values
     ):
         raise ValueError(
             f"{name}={coverage!r} must be a float strictly between 0 and 1 (the "

@@ -5,13 +5,16 @@ import time
 import numpy as np
 from sklearn.base import clone
 
+from ._coverage import check_coverage, interval_scores
 from ._metrics import forecast_scores
 from ._supervised import _check_frame, _resolve_n_test, train_test_split_series
 
 __all__ = ["evaluate_forecaster"]
 
 
-def evaluate_forecaster(estimator, frame, *, target, horizon=1, n_test=0.2, m=1):
+def evaluate_forecaster(
+    estimator, frame, *, target, horizon=1, n_test=0.2, m=1, coverage=None
+):
     """Score one estimator under the accuracy protocol (ACCURACY-PROTOCOL.md).
 
     A clone of ``estimator`` is fitted once on the train part
@@ -40,13 +43,20 @@ def evaluate_forecaster(estimator, frame, *, target, horizon=1, n_test=0.2, m=1)
     m : int, default=1
         Seasonal period of the MASE scale (12 for AirPassengers, 52 for CO2, 1 for
         Seattle weather).
+    coverage : float or None, default=None
+        Also score the estimator's prediction intervals at this nominal
+        coverage (e.g. 0.9): it must have ``predict_interval``
+        (:class:`ConformalForecaster` gives any forecaster one).
 
     Returns
     -------
     result : dict
         ``MAE``, ``RMSE``, ``MASE``, ``MAPE`` (a fraction; NaN unless the target series
         is strictly positive) as in :func:`forecast_scores`, and ``fit_seconds``, the
-        wall time of ``fit``.
+        wall time of ``fit``. With ``coverage``, also ``coverage`` (the share of
+        test values inside their interval), ``width`` (the mean width) and
+        ``MSIS`` (the mean scaled interval score, on the MASE scale), as in
+        :func:`interval_scores`.
 
     Raises
     ------
@@ -71,6 +81,16 @@ def evaluate_forecaster(estimator, frame, *, target, horizon=1, n_test=0.2, m=1)
     {'MAE': 38.61, 'RMSE': 44.256, 'MASE': 1.263}
     >>> sorted(result)
     ['MAE', 'MAPE', 'MASE', 'RMSE', 'fit_seconds']
+
+    Intervals are scored beside the point forecasts:
+
+    >>> from sklstm.forecasting import AirlineForecaster
+    >>> result = evaluate_forecaster(
+    ...     AirlineForecaster(m=12, target="passengers", log=True),
+    ...     load_airpassengers(), target="passengers", horizon=1, n_test=36, m=12,
+    ...     coverage=0.9)
+    >>> {name: round(result[name], 3) for name in ("MASE", "coverage", "MSIS")}
+    {'MASE': 0.401, 'coverage': 0.917, 'MSIS': 2.306}
     """
     frame = _check_frame(frame, target)
     n_missing = int(frame[target].isna().sum())
@@ -79,6 +99,18 @@ def evaluate_forecaster(estimator, frame, *, target, horizon=1, n_test=0.2, m=1)
             f"The target column {target!r} has {n_missing} missing values; impute "
             "them first (the protocol interpolates linearly: frame.interpolate())."
         )
+    if coverage is not None:
+        if not check_coverage(coverage)[1]:
+            raise ValueError(
+                f"coverage={coverage!r} must be one float between 0 and 1 here "
+                "(the interval scores are for one nominal coverage)."
+            )
+        if not hasattr(estimator, "predict_interval"):
+            raise TypeError(
+                f"coverage={coverage!r} asks for interval scores, but "
+                f"{type(estimator).__name__} has no predict_interval method; wrap "
+                "it in sklstm.forecasting.ConformalForecaster(estimator)."
+            )
     X_train, X_test, y_train, y_test = train_test_split_series(
         frame, target, horizon=horizon, n_test=n_test
     )
@@ -99,11 +131,20 @@ def evaluate_forecaster(estimator, frame, *, target, horizon=1, n_test=0.2, m=1)
         )
     y_pred = y_pred.reshape(y_true.shape)
     scored = slice(horizon - 1, None)  # drop the bridge rows
-    scores = forecast_scores(
-        y_true[scored],
-        y_pred[scored],
-        y_train=frame[target].iloc[:n_train].to_numpy(dtype=np.float64),
-        m=m,
-    )
+    history = frame[target].iloc[:n_train].to_numpy(dtype=np.float64)
+    scores = forecast_scores(y_true[scored], y_pred[scored], y_train=history, m=m)
     scores["fit_seconds"] = fit_seconds
+    if coverage is not None:
+        bounds = np.asarray(model.predict_interval(X_test, coverage=coverage))
+        bounds = bounds.reshape(*y_true.shape, 2)[scored]
+        scores.update(
+            interval_scores(
+                y_true[scored],
+                bounds[..., 0],
+                bounds[..., 1],
+                y_train=history,
+                m=m,
+                coverage=coverage,
+            )
+        )
     return scores

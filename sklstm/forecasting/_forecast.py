@@ -7,6 +7,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._padding import collect_padding
 from ..utils._time import infer_offset
+from ._coverage import check_coverage
 
 __all__ = ["forecast"]
 
@@ -46,17 +47,43 @@ def _future_index(index, horizon, freq):
 
 def _target_name(estimator):
     """The target column the estimator forecasts, when it says so; else None."""
-    for attr in ("best_estimator_", "baseline_"):
+    target = getattr(estimator, "target", None)
+    if isinstance(target, str):
+        return target
+    for attr in ("best_estimator_", "estimator_", "baseline_"):
         inner = getattr(estimator, attr, None)
         if inner is not None:
             return _target_name(inner)
     if hasattr(estimator, "steps"):
         return _target_name(estimator.steps[-1][1])
-    target = getattr(estimator, "target", None)
-    return target if isinstance(target, str) else None
+    return None
 
 
-def forecast(estimator, frame, *, freq=None, name=None):
+def _require_intervals(estimator, coverage):
+    """Raise a TypeError unless ``estimator`` can give intervals at ``coverage``."""
+    if not hasattr(estimator, "predict_interval"):
+        raise TypeError(
+            f"coverage={coverage!r} asks for prediction intervals, but "
+            f"{type(estimator).__name__} has no predict_interval method; wrap it: "
+            "sklstm.forecasting.ConformalForecaster(estimator) calibrates "
+            "intervals for any forecaster."
+        )
+
+
+def _interval_columns(bounds, levels, scalar):
+    """The bounds of the last row as columns: lower/upper, one pair per level."""
+    bounds = np.asarray(bounds, dtype=np.float64)[-1]
+    bounds = bounds.reshape(-1, 2) if scalar else bounds.reshape(-1, 2, len(levels))
+    if scalar:
+        return {"lower": bounds[:, 0], "upper": bounds[:, 1]}
+    columns = {}
+    for i, level in enumerate(levels):
+        columns[f"lower_{level:g}"] = bounds[:, 0, i]
+        columns[f"upper_{level:g}"] = bounds[:, 1, i]
+    return columns
+
+
+def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     """Forecast the next values after the end of ``frame``.
 
     ``estimator`` was fitted on :func:`make_supervised`'s ``X``, ``y`` (row t:
@@ -79,6 +106,10 @@ def forecast(estimator, frame, *, freq=None, name=None):
         The history, in time order, with the columns of ``X`` in ``fit``,
         indexed by a DatetimeIndex with a frequency (``freq`` set or
         inferable), a PeriodIndex or an increasing integer index.
+    coverage : float, list of float or None, default=None
+        Nominal coverage of prediction intervals (e.g. 0.9), for an estimator
+        with ``predict_interval`` (:class:`ConformalForecaster`,
+        :class:`AirlineForecaster`). None: the point forecast alone.
     freq : str or DateOffset, default=None
         Step of a DatetimeIndex without one (``"h"``, ``"D"``, ``"MS"``). None:
         the index's ``freq``, else the inferred one.
@@ -88,15 +119,19 @@ def forecast(estimator, frame, *, freq=None, name=None):
 
     Returns
     -------
-    forecast : pandas.Series of shape (h,)
+    forecast : pandas.Series of shape (h,) or pandas.DataFrame
         The next h values (h: the columns of ``y`` in ``fit``), indexed by the
-        h labels after ``frame``'s last one.
+        h labels after ``frame``'s last one. With ``coverage``, a DataFrame:
+        the point forecast (named like the Series), then ``lower`` and
+        ``upper`` (for a list of coverages ``lower_0.8``, ``upper_0.8``, ...).
 
     Raises
     ------
     ValueError
         When the index gives no time step (no ``freq`` and none inferable, or not
-        a time index), naming the fix.
+        a time index), naming the fix, or for a bad ``coverage``.
+    TypeError
+        When ``coverage`` is given and the estimator has no ``predict_interval``.
 
     See Also
     --------
@@ -115,6 +150,18 @@ def forecast(estimator, frame, *, freq=None, name=None):
     1961-02-01    415.1
     1961-03-01    459.0
     Freq: MS, Name: passengers, dtype: float64
+
+    With a range around each value, from intervals calibrated on the
+    training rows (:class:`ConformalForecaster`):
+
+    >>> from sklstm.forecasting import ConformalForecaster
+    >>> ranged = ConformalForecaster(
+    ...     RidgeLagForecaster(n_lags=24, target="passengers")).fit(X, y)
+    >>> forecast(ranged, frame, coverage=0.9).round(1)
+                passengers  lower  upper
+    1961-01-01       447.9  416.7  479.1
+    1961-02-01       415.1  378.8  451.5
+    1961-03-01       459.0  418.8  499.2
     """
     check_is_fitted(estimator)
     if isinstance(frame, pd.Series):
@@ -126,10 +173,21 @@ def forecast(estimator, frame, *, freq=None, name=None):
         )
     if len(frame) == 0:
         raise ValueError("frame is empty; pass the history to forecast from.")
+    if coverage is not None:
+        levels, scalar = check_coverage(coverage)
+        _require_intervals(estimator, coverage)
     with collect_padding():  # one warning for every step that pads
         pred = np.asarray(estimator.predict(frame), dtype=np.float64)
+        if coverage is not None:
+            bounds = estimator.predict_interval(frame, coverage=coverage)
     values = pred[-1].reshape(-1)
     index = _future_index(frame.index, len(values), freq)
     if name is None:
         name = _target_name(estimator)
-    return pd.Series(values, index=index, name=name)
+    point = pd.Series(values, index=index, name=name)
+    if coverage is None:
+        return point
+    columns = _interval_columns(bounds, levels, scalar)
+    return pd.DataFrame(
+        {"forecast" if name is None else name: values, **columns}, index=index
+    )

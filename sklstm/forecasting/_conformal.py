@@ -1,0 +1,427 @@
+"""Calibrated prediction intervals for any forecaster: split and adaptive conformal."""
+
+import math
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
+from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.validation import check_is_fitted
+
+from ..exceptions import MissingTargetWarning
+from ..utils._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._coverage import check_coverage, stack_bounds
+from ._splits import recipe_cv
+
+__all__ = ["ConformalForecaster"]
+
+
+def _inner(estimator):
+    """The model that predicts: a search's best estimator, or the estimator."""
+    return getattr(estimator, "best_estimator_", estimator)
+
+
+def _declared_log(estimator):
+    """Whether the estimator says it works in log space (its ``log`` parameter)."""
+    estimator = _inner(estimator)
+    if hasattr(estimator, "steps"):
+        estimator = estimator.steps[-1][1]
+    return getattr(estimator, "log", False) is True
+
+
+def _declared_target(estimator):
+    """The target column the estimator names (itself, its baseline, its steps)."""
+    estimator = _inner(estimator)
+    for attr in ("target", "baseline"):
+        value = getattr(estimator, attr, None)
+        if isinstance(value, str | Integral) and not isinstance(value, bool):
+            return value
+        if attr == "baseline" and value is not None:
+            return _declared_target(value)
+    if hasattr(estimator, "steps"):
+        return _declared_target(estimator.steps[-1][1])
+    if hasattr(estimator, "estimators"):  # a forecast combination
+        return _declared_target(estimator.estimators[0][1])
+    return None
+
+
+def _indexable(data):
+    """``data`` as it is when rows can be taken from it, else as an array."""
+    if hasattr(data, "iloc") or hasattr(data, "shape"):
+        return data
+    return np.asarray(data)
+
+
+def conformal_quantile(scores, level):
+    """The finite-sample conformal quantile of ``scores`` at ``level``.
+
+    The ``ceil((n + 1) level)``-th smallest of the n scores, which holds a new
+    exchangeable score with probability at least ``level``; when that rank is
+    beyond n (too few scores for the level) the largest score is used instead
+    of an infinite bound.
+    """
+    scores = np.sort(scores[~np.isnan(scores)])
+    n = len(scores)
+    rank = min(n, max(1, math.ceil((n + 1) * level)))
+    return scores[rank - 1]
+
+
+class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+    """Prediction intervals for any forecaster, calibrated on time-ordered folds.
+
+    ``fit`` fits the forecaster on all of ``X``, ``y`` and, to learn how far
+    off it is out of sample, fits copies on the training rows of time-ordered
+    folds and records their errors on the validation rows, step by step ahead:
+    split conformal prediction on the training part alone (no test row is
+    seen). ``predict_interval`` then returns, per step, the point forecast plus
+    and minus the conformal quantile of those absolute errors, with the
+    finite-sample correction (the ``ceil((n + 1) c)``-th of n errors for
+    coverage c). In log space the errors are those of the logs, so the bounds
+    are positive and wider above than below.
+
+    ``method="adaptive"`` follows the errors as they come in (adaptive
+    conformal inference, Gibbs and Candes 2021): on a frame that continues the
+    training index, the target column of row t tells the error of the
+    forecast made k rows earlier for step k. Each such error joins the
+    calibration errors, and the level of the quantile moves by ``gamma`` times
+    (nominal miss rate - miss), so that a run of misses widens the next
+    intervals and a run of hits narrows them. Row t's interval uses rows up to
+    t only.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A forecaster of :func:`~sklstm.forecasting.make_supervised`'s rows: the
+        recipe, a search over it (then its ``best_estimator_``'s settings are
+        calibrated), an sklstm baseline or any regressor or pipeline.
+    coverage : float or list of float, default=0.9
+        The share of future values the intervals should hold, strictly between
+        0 and 1: the default of ``predict_interval``. The name is sktime's
+        (``predict_interval(coverage=...)``); MAPIE calls it
+        ``confidence_level``.
+    method : {"split", "adaptive"}, default="split"
+        "split": the calibration errors' quantile, the same for every row.
+        "adaptive": updated row by row from the errors the target column of
+        ``X`` reveals (needs ``target``, or an estimator that names it).
+    cv : int, cross-validation splitter or None, default=None
+        The calibration folds. None: a search's own splitter when
+        ``estimator`` is a fitted or unfitted search with one (its folds are
+        reused), else 3 folds whose validation blocks share the last half of
+        the rows (the recipe's). An int: that many such folds. A splitter must
+        keep time order (validation after training).
+    log : bool or "auto", default="auto"
+        Errors of the logs (positive, asymmetric bounds). "auto": when the
+        estimator (or a search's best estimator, or a pipeline's last step)
+        has ``log=True``, as the recipe in log space and the airline model do.
+    target : str, int or None, default=None
+        The target column of ``X``, for ``method="adaptive"``. None: the
+        column the estimator names (the recipe and the baselines do).
+    gamma : float >= 0, default=0.01
+        Step of the adaptive level (Gibbs and Candes used 0.005 on long
+        series; 0.01 lets a test part of a few dozen rows move it by a few
+        points). 0 keeps the level and only adds the revealed errors.
+    prefit : bool, default=False
+        True: ``estimator`` is fitted already (e.g. the search returned by
+        :func:`~sklstm.recipe.tune_lstm_forecaster`); ``fit`` only calibrates
+        and the given object predicts.
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The forecaster fitted on all of ``X`` (``estimator`` itself with
+        ``prefit=True``).
+    errors_ : ndarray of shape (n_calibration, n_steps)
+        The out-of-fold errors ``y - prediction`` (of the logs in log space),
+        one column per step ahead; rows whose target is unknown are NaN.
+    log_ : bool
+        Whether the errors are those of the logs.
+    target_ : str, int or None
+        The target column used by the adaptive method.
+    calibration_seconds_ : float
+        Wall time of the calibration fits (the added cost of the intervals).
+    n_features_in_ : int
+        Number of columns of ``X`` in ``fit``.
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names of ``X`` in ``fit``, when it is a DataFrame.
+
+    See Also
+    --------
+    sklstm.forecasting.AirlineForecaster.predict_interval : Analytic Gaussian
+        intervals of the airline model.
+    sklstm.forecasting.interval_scores : Coverage, width and MSIS.
+    sklstm.forecasting.forecast : The next values with ``coverage=``.
+
+    Notes
+    -----
+    Split conformal intervals hold the nominal share of values when the
+    errors to come behave like the calibration errors (exchangeability).
+    A series whose errors grow or shift breaks that; the adaptive method
+    corrects the level as misses are seen, at the price of a lag. The
+    calibration fits ``n_splits`` copies more than the forecaster alone; with
+    a search they fit the chosen settings only, on the search's own folds,
+    not the whole grid again.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_airpassengers
+    >>> from sklstm.forecasting import (
+    ...     ConformalForecaster, RidgeLagForecaster, train_test_split_series)
+    >>> X_train, X_test, y_train, y_test = train_test_split_series(
+    ...     load_airpassengers(), "passengers", n_test=36)
+    >>> model = ConformalForecaster(
+    ...     RidgeLagForecaster(n_lags=24, target="passengers"), coverage=0.9
+    ... ).fit(X_train, y_train)
+    >>> bounds = model.predict_interval(X_test)
+    >>> bounds.shape
+    (36, 2)
+    >>> inside = (bounds[:, 0] <= y_test) & (y_test <= bounds[:, 1])
+    >>> round(float(inside.mean()), 2)
+    0.94
+    """
+
+    _parameter_constraints: dict = {
+        "estimator": [HasMethods(["fit", "predict"])],
+        "coverage": [Interval(Real, 0, 1, closed="neither"), list, tuple],
+        "method": [StrOptions({"split", "adaptive"})],
+        "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split"]), None],
+        "log": ["boolean", StrOptions({"auto"})],
+        "target": [str, Interval(Integral, 0, None, closed="left"), None],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "prefit": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        coverage=0.9,
+        method="split",
+        cv=None,
+        log="auto",
+        target=None,
+        gamma=0.01,
+        prefit=False,
+    ):
+        self.estimator = estimator
+        self.coverage = coverage
+        self.method = method
+        self.cv = cv
+        self.log = log
+        self.target = target
+        self.gamma = gamma
+        self.prefit = prefit
+
+    def _splitter(self, n_samples):
+        if self.cv is None:
+            own = getattr(self.estimator, "cv", None)
+            if hasattr(own, "split"):
+                return own
+            return recipe_cv(n_samples, 3)
+        if isinstance(self.cv, Integral):
+            return recipe_cv(n_samples, self.cv)
+        return self.cv
+
+    def _to_scale(self, values, name):
+        values = np.asarray(values, dtype=np.float64)
+        if not self.log_:
+            return values
+        known = values[~np.isnan(values)]
+        if known.size and known.min() <= 0:
+            raise ValueError(
+                f"log=True (the estimator works in log space) needs strictly "
+                f"positive {name}, but its minimum is {known.min()!r}; pass "
+                "log=False to calibrate errors of the values."
+            )
+        return np.log(values)
+
+    def _from_scale(self, values):
+        return np.exp(values) if self.log_ else values
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the forecaster and calibrate its intervals on time-ordered folds.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Everything known at each time (a DataFrame keeps its time index,
+            so validation folds continue their training folds).
+        y : array-like of shape (n_samples,) or (n_samples, n_steps)
+            The target at the next step(s).
+
+        Returns
+        -------
+        self : ConformalForecaster
+            Fitted estimator.
+        """
+        check_coverage(self.coverage)
+        if y is None:
+            raise ValueError(
+                "ConformalForecaster requires y to be passed, but the target y is "
+                "None: the errors it calibrates are y minus the forecasts."
+            )
+        X, y = _indexable(X), _indexable(y)
+        if self.prefit:
+            check_is_fitted(self.estimator)
+            self.estimator_ = self.estimator
+        else:
+            self.estimator_ = clone(self.estimator).fit(X, y)
+        self.log_ = _declared_log(self.estimator_) if self.log == "auto" else self.log
+        self.target_ = (
+            _declared_target(self.estimator_) if self.target is None else self.target
+        )
+        if self.method == "adaptive" and self.target_ is None:
+            raise ValueError(
+                "method='adaptive' reads the realized values from the target "
+                "column of X, but target=None and the estimator names none; pass "
+                "target=<the column>."
+            )
+        self.errors_, self.calibration_seconds_ = self._calibrate(X, y)
+        first = self.estimator_
+        self.n_features_in_ = getattr(first, "n_features_in_", np.shape(X)[1])
+        if hasattr(first, "feature_names_in_"):
+            self.feature_names_in_ = first.feature_names_in_
+        return self
+
+    def _calibrate(self, X, y):
+        """Out-of-fold errors of the chosen settings, one column per step."""
+        import time
+
+        start = time.perf_counter()
+        template = _inner(self.estimator_)
+        folds = self._folds(X)
+        errors = []
+        with warnings.catch_warnings():
+            # a fold may hold rows with an unknown target: said by the first fit
+            warnings.simplefilter("ignore", MissingTargetWarning)
+            for train, test in folds:
+                model = clone(template).fit(
+                    _safe_indexing(X, train), _safe_indexing(y, train)
+                )
+                truth = np.asarray(_safe_indexing(y, test), dtype=np.float64)
+                pred = np.asarray(model.predict(_safe_indexing(X, test)), np.float64)
+                truth = truth.reshape(len(test), -1)
+                pred = pred.reshape(truth.shape)
+                errors.append(
+                    self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
+                )
+        return np.concatenate(errors), time.perf_counter() - start
+
+    def _folds(self, X):
+        n_samples = len(X)
+        try:
+            return list(self._splitter(n_samples).split(X))
+        except ValueError as exc:
+            raise ValueError(
+                f"ConformalForecaster cannot make calibration folds of {n_samples} "
+                f"sample(s) with cv={self.cv!r}: {exc}"
+            ) from None
+
+    def predict(self, X):
+        """The forecaster's point forecasts.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_steps)
+            As the fitted forecaster predicts them.
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+    def predict_interval(self, X, coverage=None):
+        """Lower and upper bounds for every row and step.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Same columns as in ``fit``. For ``method="adaptive"``, rows in time
+            order whose target column holds the realized values (a frame that
+            continues the training index, as a test part does).
+        coverage : float or list of float, default=None
+            Nominal coverage(s), strictly between 0 and 1. None: the
+            ``coverage`` parameter.
+
+        Returns
+        -------
+        bounds : ndarray
+            ``(n_samples, 2)`` for a 1-D ``y`` in ``fit``, ``(n_samples,
+            n_steps, 2)`` for several steps ([..., 0] the lower, [..., 1] the
+            upper bound), with a last axis of coverages when ``coverage`` is a
+            list. Bounds widen with the coverage.
+        """
+        check_is_fitted(self)
+        levels, scalar = check_coverage(self.coverage if coverage is None else coverage)
+        pred = np.asarray(self.predict(X), dtype=np.float64)
+        centre = self._to_scale(pred.reshape(len(pred), -1), "predictions")
+        if self.method == "adaptive":
+            realized = self._to_scale(
+                self._realized(X), f"target column {self.target_!r}"
+            )
+            half = np.stack([self._adaptive_half(centre, realized, c) for c in levels])
+        else:
+            half = np.stack([self._split_half(c) for c in levels])
+            half = np.broadcast_to(half[:, None, :], (len(levels), *centre.shape))
+        lower = self._from_scale(centre - half).reshape(len(levels), *pred.shape)
+        upper = self._from_scale(centre + half).reshape(len(levels), *pred.shape)
+        return stack_bounds(lower, upper, scalar)
+
+    def _split_half(self, level):
+        """Half-widths per step: the conformal quantile of the absolute errors."""
+        return np.array([conformal_quantile(np.abs(e), level) for e in self.errors_.T])
+
+    def _realized(self, X):
+        """The target column of X: the values the forecasts are checked against."""
+        if hasattr(X, "columns"):
+            if isinstance(self.target_, str):
+                return X[self.target_].to_numpy(dtype=np.float64)
+            return X.iloc[:, self.target_].to_numpy(dtype=np.float64)
+        if isinstance(self.target_, str):
+            raise ValueError(
+                f"target={self.target_!r} names a column, but X has no column "
+                "names; pass a DataFrame or the column's position."
+            )
+        return np.asarray(X, dtype=np.float64)[:, self.target_]
+
+    def _adaptive_half(self, centre, realized, level):
+        """Half-widths row by row (adaptive conformal inference), per step.
+
+        For step k, the value in row t is the outcome of the forecast made at
+        row t - k: its error joins the scores, and a miss lowers (a hit
+        raises) the miss rate allowed to the next intervals. Row t's width
+        uses outcomes up to row t only.
+        """
+        n_rows, n_steps = centre.shape
+        half = np.empty_like(centre)
+        for k in range(n_steps):
+            scores = list(np.abs(self.errors_[:, k]))
+            alpha = 1.0 - level
+            for t in range(n_rows):
+                origin = t - (k + 1)
+                if origin >= 0 and not np.isnan(realized[t]):
+                    error = abs(realized[t] - centre[origin, k])
+                    miss = float(error > half[origin, k])
+                    alpha += self.gamma * ((1.0 - level) - miss)
+                    scores.append(error)
+                half[t, k] = conformal_quantile(
+                    np.asarray(scores), min(1.0, max(0.0, 1.0 - alpha))
+                )
+        return half
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True  # one column of y per step ahead
+        try:
+            inner = get_tags(self.estimator)
+        except AttributeError:  # a duck-typed forecaster without tags
+            return tags
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.regressor_tags.poor_score = (
+            inner.regressor_tags is not None and inner.regressor_tags.poor_score
+        )
+        return tags
