@@ -1,5 +1,6 @@
 """Calibrated prediction intervals for any forecaster: split and adaptive conformal."""
 
+import bisect
 import math
 import warnings
 from numbers import Integral, Real
@@ -67,6 +68,29 @@ def conformal_quantile(scores, level):
     return scores[rank - 1]
 
 
+def aci_half_widths(initial, revealed, level, gamma, delay):
+    """Adaptive conformal half-widths for a stream of rows (Gibbs and Candes).
+
+    ``initial`` holds the absolute calibration errors; ``revealed[t]`` is the
+    absolute error of the forecast made at row ``t - delay``, known at row t
+    (NaN: none). Row t's half-width is the conformal quantile of every error
+    known by then at level ``1 - alpha_t``; each revealed error moves
+    ``alpha`` by ``gamma * ((1 - level) - miss)``.
+    """
+    scores = sorted(initial[~np.isnan(initial)])
+    alpha = 1.0 - level
+    half = np.empty(len(revealed))
+    for t, error in enumerate(revealed):
+        origin = t - delay
+        if origin >= 0 and not np.isnan(error):
+            alpha += gamma * ((1.0 - level) - float(error > half[origin]))
+            bisect.insort(scores, error)
+        n = len(scores)
+        target = min(1.0, max(0.0, 1.0 - alpha))
+        half[t] = scores[min(n, max(1, math.ceil((n + 1) * target))) - 1]
+    return half
+
+
 class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     """Prediction intervals for any forecaster, calibrated on time-ordered folds.
 
@@ -118,9 +142,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         The target column of ``X``, for ``method="adaptive"``. None: the
         column the estimator names (the recipe and the baselines do).
     gamma : float >= 0, default=0.01
-        Step of the adaptive level (Gibbs and Candes used 0.005 on long
-        series; 0.01 lets a test part of a few dozen rows move it by a few
-        points). 0 keeps the level and only adds the revealed errors.
+        Step of the adaptive level: larger follows shifts faster and
+        fluctuates more (Gibbs and Candes used 0.005 on long series; 0.01
+        lets a test part of a few dozen rows move it by a few points). 0 keeps
+        the level and only adds the revealed errors.
     prefit : bool, default=False
         True: ``estimator`` is fitted already (e.g. the search returned by
         :func:`~sklstm.recipe.tune_lstm_forecaster`); ``fit`` only calibrates
@@ -399,18 +424,12 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         n_rows, n_steps = centre.shape
         half = np.empty_like(centre)
         for k in range(n_steps):
-            scores = list(np.abs(self.errors_[:, k]))
-            alpha = 1.0 - level
-            for t in range(n_rows):
-                origin = t - (k + 1)
-                if origin >= 0 and not np.isnan(realized[t]):
-                    error = abs(realized[t] - centre[origin, k])
-                    miss = float(error > half[origin, k])
-                    alpha += self.gamma * ((1.0 - level) - miss)
-                    scores.append(error)
-                half[t, k] = conformal_quantile(
-                    np.asarray(scores), min(1.0, max(0.0, 1.0 - alpha))
-                )
+            delay = k + 1
+            revealed = np.full(n_rows, np.nan)
+            revealed[delay:] = np.abs(realized[delay:] - centre[: n_rows - delay, k])
+            half[:, k] = aci_half_widths(
+                np.abs(self.errors_[:, k]), revealed, level, self.gamma, delay
+            )
         return half
 
     def __sklearn_tags__(self):
