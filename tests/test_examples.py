@@ -19,7 +19,10 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 SCRIPTS = sorted(EXAMPLES_DIR.glob("plot_*.py"))
 
 # optional dependencies of single examples (the "examples" extra)
-REQUIRES = {"plot_optuna_search.py": ["optuna", "optuna_integration"]}
+REQUIRES = {
+    "plot_optuna_search.py": ["optuna", "optuna_integration"],
+    "plot_prediction_intervals.py": ["mapie"],
+}
 
 # the score every example reports; forecasting examples report MASE
 SCORE = {"plot_lstm_classification.py": "accuracy"}
