@@ -8,8 +8,12 @@
 3. The fixes applied one at a time -- scaling; windows, lag and seasonal
    features; regularization and early stopping; tuning -- each scored under
    the accuracy protocol (an "accuracy ladder").
-4. The tuned recipe against the classical baselines, and one figure (the
-   ladder and the forecasts of the whole series).
+4. The tuned recipe against the classical baselines; then its 90 % prediction
+   intervals (:class:`~sklstm.forecasting.ConformalForecaster` around the
+   fitted search, calibrated on the search's own folds of the training part)
+   scored on the test part beside the airline model's analytic ones.
+5. One figure: the ladder, and the forecasts of the whole series with the
+   recipe's interval band over the test part.
 
 Every number is measured in the run; nothing is written in.
 """
@@ -39,6 +43,8 @@ _TUNED = "+ tuning (the sklstm recipe)"
 _RECIPE = "sklstm recipe (tuned LSTM)"  # the tuned rung, in the table of step 4
 # the tutorial's network: LSTM(50, activation='relu'), 100 epochs, no early stopping
 _TUTORIAL_LSTM = dict(units=50, activation="relu", early_stopping=False, epochs=100)
+# the nominal coverage of the prediction intervals of step 4
+_COVERAGE = 0.9
 
 
 def add_arguments(parser):
@@ -77,11 +83,13 @@ def run(args):
     score = _Scorer(series)
     tutorial, tutorial_row = _show_tutorial(series, score, seed=args.seed)
     _show_diagnosis(tutorial, series, score)
-    baseline, reference, steps = _climb_ladder(
+    baseline, reference, steps, search = _climb_ladder(
         series, score, tutorial, tutorial_row, budget=args.budget, seed=args.seed
     )
     table = _compare_with_baselines(series, score, baseline, reference, steps)
-    _write_figure(series, score, steps, table, args.output, started=started)
+    # the calibration fits come last: the fits above draw what they drew before
+    band = _show_intervals(series, score, search, tuning=steps[-1]["fit seconds"])
+    _write_figure(series, score, steps, table, args.output, started=started, band=band)
     return 0
 
 
@@ -226,8 +234,9 @@ def _show_diagnosis(tutorial, series, score):
 def _climb_ladder(series, score, tutorial, tutorial_row, *, budget, seed):
     """Score each fix in turn, tuning last.
 
-    Returns (baseline, reference, steps): the name of the baseline the recipe
-    corrects, that baseline (unfitted), and one row of scores per rung.
+    Returns (baseline, reference, steps, search): the name of the baseline the
+    recipe corrects, that baseline (unfitted), one row of scores per rung, and
+    the fitted search of the last rung.
     """
     from sklstm.recipe._selection import _select_baseline
 
@@ -251,7 +260,7 @@ def _climb_ladder(series, score, tutorial, tutorial_row, *, budget, seed):
     steps.append(row)
     _print_rung(steps)
     _print_tuning(search, baseline)
-    return baseline, reference, steps
+    return baseline, reference, steps, search
 
 
 def _rungs(tutorial, baseline, recipe, *, m, seed):
@@ -411,20 +420,98 @@ def _print_verdict(table, tutorial_mase, *, m):
     )
 
 
+@dataclass(frozen=True)
+class _Band:
+    """The recipe's prediction intervals over the test part, for the figure."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    coverage: float  # the share of the test values inside, measured
+
+
+def _show_intervals(series, score, search, *, tuning):
+    """Print the recipe's intervals' scores beside the airline model's.
+
+    The fitted search is calibrated as it is (``prefit=True``): the chosen
+    settings are refitted on the search's own folds of the training part, and
+    nothing else is. Returns the recipe's :class:`_Band`.
+    """
+    from sklstm.forecasting import (
+        AirlineForecaster,
+        ConformalForecaster,
+        interval_scores,
+    )
+
+    info = series.info
+    conformal = ConformalForecaster(search, coverage=_COVERAGE, prefit=True)
+    conformal.fit(series.X_train, series.y_train)
+    n_folds = search.n_splits_
+    bounds = {
+        f"sklstm recipe, conformal on its {n_folds} folds": conformal.predict_interval(
+            series.X_test
+        )
+    }
+    if info.m > 1:  # a seasonal set: the classical reference
+        airline = AirlineForecaster(m=info.m, target=info.target, log=series.log)
+        airline.fit(series.X_train, series.y_train)
+        bounds[f"airline(m={info.m}), analytic Gaussian"] = airline.predict_interval(
+            series.X_test, coverage=_COVERAGE
+        )
+    rows = {
+        name: interval_scores(
+            series.y_test,
+            b[:, 0],
+            b[:, 1],
+            y_train=score.train_series,
+            m=info.m,
+            coverage=_COVERAGE,
+        )
+        for name, b in bounds.items()
+    }
+    print(
+        f"      {_COVERAGE:.0%} prediction intervals of the {len(series.y_test)} "
+        "test values (coverage: the share inside; MSIS: the interval score on "
+        "the MASE scale, lower is better):",
+        flush=True,
+    )
+    print(_indent(_interval_table(rows)), flush=True)
+    seconds = conformal.calibration_seconds_
+    print(
+        f"      the intervals' calibration refitted the chosen settings on the "
+        f"search's {n_folds} folds: {seconds:.1f} s added to the search's "
+        f"{tuning:.1f} s (+{seconds / tuning:.0%})",
+        flush=True,
+    )
+    lower, upper = next(iter(bounds.values())).T
+    return _Band(lower, upper, next(iter(rows.values()))["coverage"])
+
+
+def _interval_table(rows):
+    """The scores of each model's intervals, one line each, under a header."""
+    width = max(len(name) for name in rows)
+    lines = [f"{'':<{width}}  coverage  mean width    MSIS"]
+    for name, r in rows.items():
+        lines.append(
+            f"{name:<{width}}  {r['coverage']:>8.1%}  {r['width']:>10.4g}  "
+            f"{r['MSIS']:>6.3f}"
+        )
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- #
 # [5/5] the figure: the ladder and the forecasts of the whole series
 # --------------------------------------------------------------------------- #
-def _write_figure(series, score, steps, table, path, *, started):
+def _write_figure(series, score, steps, table, path, *, started, band):
     """Write the figure to ``path``; print the demo's total time."""
     _step(5, f"writing {path}")
-    _plot(series, score.forecasts, steps, table, path)
+    _plot(series, score.forecasts, steps, table, path, band)
     print(
         f"figure: {path}  (total {time.perf_counter() - started:.0f} s)",
         flush=True,
     )
 
 
-def _plot(series, forecasts, steps, table, path):
+def _plot(series, forecasts, steps, table, path, band):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -434,7 +521,7 @@ def _plot(series, forecasts, steps, table, path):
         1, 2, figsize=(13, 4.8), width_ratios=[1, 2], constrained_layout=True
     )
     _plot_ladder(ax_ladder, steps, table)
-    _plot_forecasts(ax_series, series, forecasts)
+    _plot_forecasts(ax_series, series, forecasts, band)
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
@@ -455,8 +542,9 @@ def _plot_ladder(ax, steps, table):
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7)
 
 
-def _plot_forecasts(ax, series, forecasts):
-    """The whole series, and the test part's forecasts of the first and last rung."""
+def _plot_forecasts(ax, series, forecasts, band):
+    """The whole series, the test part's forecasts of the first and last rung,
+    and the recipe's prediction interval as a band."""
     info = series.info
     target = series.frame[info.target]
     split = target.index[len(target) - info.n_test]
@@ -468,6 +556,16 @@ def _plot_forecasts(ax, series, forecasts):
         (_TUNED, "sklstm recipe (tuned)", dict(color="tab:blue", lw=1.5)),
     ]:
         ax.plot(when, forecasts[name], label=label, **style)
+    ax.fill_between(
+        when,
+        band.lower,
+        band.upper,
+        color="tab:blue",
+        alpha=0.3,
+        lw=0,
+        label=f"recipe's {_COVERAGE:.0%} interval (conformal): "
+        f"{band.coverage:.0%} of the test values inside",
+    )
     ax.axvline(split, color="grey", ls=":", lw=1)
     ax.text(split, ax.get_ylim()[1], " test part ->", va="top", fontsize=8)
     ax.text(

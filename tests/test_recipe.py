@@ -556,6 +556,16 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
         "[5/5]",
         "seasonal naive + multiplicative growth (m=12)",
         "sklstm recipe (tuned LSTM)",
+        # the recipe's 90% intervals beside the airline model's, and their cost
+        "90% prediction intervals of the 36 test values",
+        "coverage  mean width    MSIS",
+        "sklstm recipe, conformal on its 3 folds",
+        "airline(m=12), analytic Gaussian",
+        "the intervals' calibration refitted the chosen settings on the "
+        "search's 3 folds:",
     ]:
         assert text in out, text
+    # the interval lines come after the baselines' table and before the figure
+    assert out.index("The recipe's MASE") < out.index("90% prediction intervals")
+    assert out.index("intervals' calibration") < out.index("[5/5]")
     assert out_png.stat().st_size > 10_000

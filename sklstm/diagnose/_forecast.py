@@ -1,4 +1,5 @@
-"""Diagnose the forecasts themselves: echo, flat line, bias, worse than naive.
+"""Diagnose the forecasts themselves: echo, flat line, bias, worse than naive,
+and prediction intervals that do not hold their nominal share of the values.
 
 The most common LSTM complaint -- "my LSTM just predicts the previous value,
 shifted by one step", or a flat line near the mean -- is invisible in the data
@@ -45,11 +46,16 @@ def diagnose_forecast(
     *,
     y_train=None,
     m=1,
+    lower=None,
+    upper=None,
+    coverage=None,
     max_lag=3,
     naive_ratio=0.95,
     flat_ratio=0.25,
     bias_ratio=0.5,
     horizon_growth=2.0,
+    coverage_band=0.99,
+    coverage_gap=0.03,
 ):
     """Diagnose forecasts against the actual values.
 
@@ -76,6 +82,15 @@ def diagnose_forecast(
     ``error_grows_with_horizon``
         For several horizons (2-D y): the MAE of the last horizon is more than
         ``horizon_growth`` times that of the first.
+    ``interval_coverage``
+        With prediction intervals (``lower``, ``upper`` and their nominal
+        ``coverage``): the share of actual values inside them is far from
+        ``coverage``, i.e. outside the central ``coverage_band`` (99 %) band
+        of a binomial count of hits with that rate, and at least
+        ``coverage_gap`` (3 points) away from it. Too few values inside
+        ("warning"): the model is over-confident, the overfitting of the
+        point forecasts in another form. Too many ("info"): the intervals
+        are wider than the errors need.
 
     Parameters
     ----------
@@ -90,6 +105,15 @@ def diagnose_forecast(
         ``worse_than_naive`` is not checked.
     m : int, default=1
         Seasonal period of the MASE scale (1: the naive forecast).
+    lower, upper : array-like of the same shape as ``y_true``, default=None
+        Bounds of prediction intervals for the values of ``y_true``, e.g.
+        ``bounds[..., 0]`` and ``bounds[..., 1]`` of a ``predict_interval``
+        (``ConformalForecaster``, ``AirlineForecaster``, MAPIE) on the test
+        rows, or a quantile model's lower and upper outputs. Pass both, with
+        ``coverage``, to check the intervals; ``lower <= upper`` everywhere.
+    coverage : float in (0, 1), default=None
+        The intervals' nominal coverage (0.9 for 90 % intervals); required
+        with ``lower`` and ``upper``, not allowed without them.
     max_lag : int, default=3
         Largest lag of the actual values the forecast is compared with.
     naive_ratio : float, default=0.95
@@ -100,20 +124,34 @@ def diagnose_forecast(
         ``forecast_bias`` threshold on ``abs(mean error) / MAE``.
     horizon_growth : float, default=2.0
         ``error_grows_with_horizon`` threshold on MAE(last) / MAE(first).
+    coverage_band : float in (0, 1), default=0.99
+        ``interval_coverage``: the probability of the central band of the
+        binomial distribution of hits (``n`` trials at rate ``coverage``)
+        that counts as close to nominal. ``n`` is the number of forecast
+        origins (rows): the values of one origin share their errors, so
+        with several horizons the band is that of the rows, not of every
+        value.
+    coverage_gap : float in [0, 1), default=0.03
+        ``interval_coverage`` also needs ``abs(empirical - coverage)`` of at
+        least this much, so that many values do not flag a gap of a point.
 
     Returns
     -------
     diagnosis : Diagnosis
         The findings (possibly none); ``context["forecasts"]`` summarizes the
         MAE, the naive forecast's MAE, the MASE (with ``y_train``), the spread
-        and the mean error. The numbers behind each finding are in its
-        ``evidence``.
+        and the mean error; with intervals, ``context["intervals"]`` their
+        empirical coverage, the binomial band and the mean width. The numbers
+        behind each finding are in its ``evidence``.
 
     See Also
     --------
     diagnose : Data and training diagnosis (takes ``y_test`` and ``y_pred``
         to add these findings).
     sklstm.forecasting.mean_absolute_scaled_error : The MASE used here.
+    sklstm.forecasting.ConformalForecaster : Intervals calibrated on
+        time-ordered folds of the training part.
+    sklstm.forecasting.interval_scores : Coverage, width and MSIS.
 
     Examples
     --------
@@ -130,6 +168,22 @@ def diagnose_forecast(
     >>> good = y[80:] + 0.3 * rng.normal(size=40)  # close to the actual values
     >>> diagnose_forecast(y[80:], good, y_train=y[:80]).names
     []
+
+    Prediction intervals, checked against their nominal coverage (200 values
+    with errors of standard deviation 1):
+
+    >>> point = 3 * np.sin(np.arange(200) / 5)     # the forecasts
+    >>> truth = point + rng.normal(size=200)       # the actual values
+    >>> narrow = diagnose_forecast(truth, point, lower=point - 0.84,
+    ...                            upper=point + 0.84, coverage=0.9)
+    >>> narrow.names                               # +-0.84 sd holds about 60 %
+    ['interval_coverage']
+    >>> print(narrow.context["intervals"])
+    90% nominal, 65.0% of 200 values inside (99% band 84.0% .. 95.0%), mean width 1.68
+    >>> calibrated = diagnose_forecast(truth, point, lower=point - 1.645,
+    ...                                upper=point + 1.645, coverage=0.9)
+    >>> calibrated.names                           # +-1.645 sd: 90 %
+    []
     """
     true, pred = _check_pair(y_true, y_pred)
     check_settings(
@@ -139,7 +193,10 @@ def diagnose_forecast(
         flat_ratio=flat_ratio,
         bias_ratio=bias_ratio,
         horizon_growth=horizon_growth,
+        coverage_band=coverage_band,
+        coverage_gap=coverage_gap,
     )
+    intervals = _check_intervals(true, lower, upper, coverage)
     scores = _score(true, pred, _check_train(y_train, m), m)
     findings = [
         *_check_persistence(scores, max_lag, naive_ratio),
@@ -148,7 +205,12 @@ def diagnose_forecast(
         *_check_against_naive(scores, m),
         *_check_horizons(scores, horizon_growth),
     ]
-    return Diagnosis(findings, context={"forecasts": _summary(scores)})
+    context = {"forecasts": _summary(scores)}
+    if intervals is not None:
+        band = _coverage_band(intervals, coverage_band)
+        findings += _check_coverage(intervals, band, coverage_band, coverage_gap)
+        context["intervals"] = _interval_summary(intervals, band, coverage_band)
+    return Diagnosis(findings, context=context)
 
 
 # --------------------------------------------------------------------------- #
@@ -177,6 +239,66 @@ def _check_train(y_train, m):
             f"{train.shape}."
         )
     return train
+
+
+def _check_intervals(true, lower, upper, coverage):
+    """The intervals as an :class:`_Intervals`, or None without bounds."""
+    if lower is None and upper is None:
+        if coverage is not None:
+            raise ValueError(
+                f"coverage={coverage!r} is the nominal coverage of prediction "
+                "intervals, but lower and upper are None: pass the bounds too, "
+                "or leave coverage out."
+            )
+        return None
+    if lower is None or upper is None:
+        raise ValueError(
+            "lower and upper go together: pass both bounds of the intervals "
+            "(with their coverage), or neither."
+        )
+    if coverage is None:
+        raise ValueError(
+            "coverage=None: with lower and upper, pass the intervals' nominal "
+            "coverage (e.g. coverage=0.9 for 90% intervals)."
+        )
+    check_settings(coverage=coverage)
+    bounds = []
+    for name, values in (("lower", lower), ("upper", upper)):
+        arr = _as_2d(values, name)
+        if arr.shape != true.shape:
+            raise ValueError(
+                f"{name} must have the shape of y_true; got {np.shape(values)} "
+                f"and {true.shape if true.shape[1] > 1 else (len(true),)}."
+            )
+        bounds.append(arr)
+    lo, hi = bounds
+    crossed = lo > hi
+    if crossed.any():
+        row = int(np.argwhere(crossed)[0][0])
+        raise ValueError(
+            f"lower > upper at {int(crossed.sum())} of {crossed.size} values "
+            f"(first in row {row}); the bounds must not cross (pass lower, "
+            "then upper)."
+        )
+    hits = (true >= lo) & (true <= hi)
+    return _Intervals(
+        coverage=float(coverage),
+        n_values=hits.size,
+        n_origins=len(hits),
+        empirical=float(np.mean(hits)),
+        width=float(np.mean(hi - lo)),
+    )
+
+
+@dataclass
+class _Intervals:
+    """The numbers behind the interval finding."""
+
+    coverage: float  # nominal
+    n_values: int
+    n_origins: int  # the trials of the binomial band
+    empirical: float  # the share of the values inside
+    width: float  # the mean of upper - lower
 
 
 @dataclass
@@ -413,5 +535,80 @@ def _check_horizons(scores, horizon_growth):
             "season back (LagFeatures at m) and a window covering a "
             "season, or correct SeasonalNaiveForecaster(m=...)",
             evidence={"mae_per_horizon": per_horizon.tolist()},
+        )
+    ]
+
+
+def _coverage_band(intervals, coverage_band):
+    """The central ``coverage_band`` band of the share of hits, (low, high):
+    a binomial count over the origins at the nominal rate."""
+    from scipy.stats import binom
+
+    n, tail = intervals.n_origins, (1.0 - coverage_band) / 2
+    low, high = binom.ppf([tail, 1.0 - tail], n, intervals.coverage)
+    return float(low) / n, float(high) / n
+
+
+def _interval_summary(intervals, band, coverage_band):
+    """The one-line summary of ``context["intervals"]``."""
+    return (
+        f"{_level(intervals.coverage)} nominal, {pct(intervals.empirical)} of "
+        f"{intervals.n_values} values inside ({_level(coverage_band)} band "
+        f"{pct(band[0])} .. {pct(band[1])}), mean width {fmt(intervals.width)}"
+    )
+
+
+def _level(fraction):
+    """0.9 -> '90%', 0.975 -> '97.5%'."""
+    return f"{100 * fraction:g}%"
+
+
+def _check_coverage(intervals, band, coverage_band, coverage_gap):
+    """The intervals hold far fewer or far more values than nominal."""
+    empirical, nominal = intervals.empirical, intervals.coverage
+    gap = empirical - nominal
+    if band[0] <= empirical <= band[1] or abs(gap) < coverage_gap:
+        return []
+    evidence = {
+        "coverage": empirical,
+        "nominal": nominal,
+        "band": band,
+        "n_values": intervals.n_values,
+        "n_origins": intervals.n_origins,
+        "mean_width": intervals.width,
+    }
+    said = (
+        f"the {_level(nominal)} intervals hold {pct(empirical)} of the "
+        f"{intervals.n_values} actual values, {{}} the {_level(coverage_band)} "
+        f"binomial band of {pct(band[0])} .. {pct(band[1])} for "
+        f"{intervals.n_origins} origins"
+    )
+    if gap < 0:
+        return [
+            Finding(
+                "interval_coverage",
+                "warning",
+                said.format("below")
+                + ": the intervals are too narrow, the model is over-confident",
+                "an over-confident model is the overfitting of the point "
+                "forecasts in another form: "
+                "calibrate the intervals on out-of-sample errors of time-ordered "
+                f"folds of the training part (ConformalForecaster(model, "
+                f'coverage={nominal:g}), with method="adaptive" when the '
+                "errors drift), and regularize the network more "
+                "(LSTMRegressor(dropout=..., l2=..., early_stopping=True))",
+                evidence=evidence,
+            )
+        ]
+    return [
+        Finding(
+            "interval_coverage",
+            "info",
+            said.format("above") + ": the intervals are wider than the errors need",
+            "calibrate the widths on the out-of-sample errors "
+            f"(ConformalForecaster(model, coverage={nominal:g})) rather than "
+            "on Gaussian or in-sample ones; a range wider than needed "
+            "overstates the stock, staff or reserves sized on it",
+            evidence=evidence,
         )
     ]

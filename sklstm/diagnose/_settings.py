@@ -35,6 +35,10 @@ _RULES = {
     "flat_ratio": {"low": 0, "high": 1, "closed": "neither"},
     "bias_ratio": {"low": 0, "high": 1, "closed": "neither"},
     "horizon_growth": {"low": 1, "closed": "neither"},
+    # interval checks (coverage: the intervals' nominal coverage, an input)
+    "coverage": {"low": 0, "high": 1, "closed": "neither"},
+    "coverage_band": {"low": 0, "high": 1, "closed": "neither"},
+    "coverage_gap": {"low": 0, "high": 1, "closed": "left"},
 }
 
 # the keywords of the data checks and of the training checks
