@@ -51,8 +51,8 @@ def write_all(files):
     Parameters
     ----------
     files : list of (str, callable, str)
-        ``(path, write, option)``: ``write(temporary_path)`` writes the content;
-        ``option`` names the file in an error (``"--output"``).
+        ``(path, write, what)``: ``write(temporary_path)`` writes the content;
+        ``what`` names the file in an error (``"the forecast"``).
 
     Raises
     ------
@@ -64,7 +64,7 @@ def write_all(files):
 
     done = []
     try:
-        for path, write, option in files:
+        for path, write, what in files:  # noqa: B007 - the except names them
             folder = os.path.dirname(os.path.abspath(path))
             handle, temporary = tempfile.mkstemp(
                 prefix=".sklstm-", suffix=".tmp", dir=folder
@@ -76,6 +76,14 @@ def write_all(files):
         for temporary in done:
             os.remove(temporary)
         reason = exc.strerror or type(exc).__name__
-        raise CommandError(f"cannot write {option} {path!r}: {reason}.") from None
+        raise CommandError(f"cannot write {what} {path!r}: {reason}.") from None
+    mode = 0o666 & ~_umask()
     for temporary, (path, _, _) in zip(done, files, strict=True):
+        os.chmod(temporary, mode)  # as open() would: mkstemp's files are private
         os.replace(temporary, path)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -319,6 +319,27 @@ add_subcommand(
     run=_run_demo,
 )
 
+
+def _add_forecast_arguments(parser):
+    from sklstm._forecast_command import add_arguments
+
+    add_arguments(parser)
+
+
+def _run_forecast(args):
+    from sklstm._forecast_command import run
+
+    return run(args)
+
+
+add_subcommand(
+    "forecast",
+    help="Backtest, choose and fit a forecaster on a CSV; write the forecast, a "
+    "report and the model.",
+    add_arguments=_add_forecast_arguments,
+    run=_run_forecast,
+)
+
 add_subcommand(
     "diagnose",
     help="Print the data diagnosis of a CSV time series for LSTM forecasting.",
