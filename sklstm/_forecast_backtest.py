@@ -156,8 +156,8 @@ def choose(result):
     else:
         print(
             f"      A BASELINE WINS: {winner} scored MASE "
-            f"{table.loc[winner, 'MASE']:.4f}, the tuned sklstm recipe {recipe:.4f}. The forecast is made with "
-            f"{winner}, not with the LSTM.",
+            f"{table.loc[winner, 'MASE']:.4f}, the tuned sklstm recipe "
+            f"{recipe:.4f}. The forecast is made with {winner}, not with the LSTM.",
             flush=True,
         )
     shrinkage = result.search.best_params_.get("shrinkage")

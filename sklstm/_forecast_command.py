@@ -216,7 +216,11 @@ def _diagnose(data, args, test_size):
         series=diagnosis.series,
         n_validation=diagnosis.n_validation,
     )
-    print("\n".join("      " + line for line in diagnosis.to_text().splitlines()))
+    print(
+        "\n".join(
+            ("      " + line).rstrip() for line in diagnosis.to_text().splitlines()
+        )
+    )
     problem = too_few_rows(len(data.frame), args.horizon, n_test)
     if problem:
         raise CommandError(problem)

@@ -227,7 +227,8 @@ def _backtest_section(result, winner):
         f"{result.n_test} rows with the true history. MASE: the error over the "
         f"in-sample seasonal naive (m={result.m}) error; lower is better. MAPE is "
         "a fraction.</p>"
-        f'<p class="{kind}">{html.escape(verdict)}</p>{_table(table, win=winner)}'
+        f'<p class="{kind}">{html.escape(verdict)}</p>'
+        f"{_table(table, win=winner, digits=6)}"
     )
 
 
