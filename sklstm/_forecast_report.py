@@ -251,7 +251,8 @@ def _settings_section(data, result, winner):
     }
     if winner != RECIPE:
         model = result.fitted[winner]
-        rows["baseline's parameters"] = repr(getattr(model, "estimator_", model))
+        inner = model if result.coverage is None else model.estimator_
+        rows["baseline's parameters"] = repr(inner)  # not ConformalForecaster's
     body = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
         for k, v in rows.items()
@@ -302,8 +303,10 @@ def _plot_step(ax, target, result, winner, step):
         lw=1,
         label="actual",
     )
-    names = [winner] if winner == RECIPE else [winner, RECIPE]
-    for name, color in zip(names, ["tab:blue", "tab:red"], strict=False):
+    names = [winner] if winner == RECIPE else [RECIPE, winner]  # the winner on top
+    colors = {winner: "tab:blue", RECIPE: "tab:red"}
+    for name in names:
+        color = colors[name]
         ax.plot(
             when,
             result.forecasts[name][keep, step - 1],
