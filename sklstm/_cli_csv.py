@@ -6,7 +6,7 @@ re-exports :func:`read_series_csv`, its public home.
 
 from sklstm._cli_common import CommandError
 
-__all__ = ["read_series_csv", "read_with_notes"]
+__all__ = ["check_target", "is_numeric", "read_series_csv", "read_with_notes"]
 
 
 def read_with_notes(path, date_column=None):
@@ -165,3 +165,30 @@ def _datetime_column(frame):
         if parsed.notna().all():
             return col
     return None
+
+
+def is_numeric(series):
+    """Whether a column holds numbers (bool columns do not count)."""
+    import pandas as pd
+
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(
+        series
+    )
+
+
+def check_target(frame, target, path):
+    """The frame with str column names; CommandError unless ``target`` is numeric."""
+    columns = [str(c) for c in frame.columns]
+    if target not in columns:
+        raise CommandError(
+            f"--target {target!r} is not a column of {str(path)!r}; its columns "
+            f"are: {', '.join(columns) or '(none)'}."
+        )
+    frame.columns = columns
+    y = frame[target]
+    if not is_numeric(y):
+        raise CommandError(
+            f"--target {target!r} is not numeric (dtype {y.dtype}); choose a "
+            f"numeric column to forecast."
+        )
+    return frame

@@ -24,7 +24,12 @@ import sys
 from dataclasses import dataclass
 
 from sklstm._cli_common import CommandError
-from sklstm._cli_csv import read_series_csv, read_with_notes
+from sklstm._cli_csv import (
+    check_target,
+    is_numeric,
+    read_series_csv,
+    read_with_notes,
+)
 
 __all__ = ["CommandError", "add_subcommand", "build_parser", "main", "read_series_csv"]
 
@@ -233,19 +238,8 @@ def _run_diagnose(args):
     from sklstm.diagnose import Diagnosis, diagnose_data
 
     frame, notes = read_with_notes(args.file, args.date_column)
-    columns = [str(c) for c in frame.columns]
-    if args.target not in columns:
-        raise CommandError(
-            f"--target {args.target!r} is not a column of {args.file!r}; its columns "
-            f"are: {', '.join(columns) or '(none)'}."
-        )
-    frame.columns = columns
+    frame = check_target(frame, args.target, args.file)
     y = frame[args.target]
-    if not _is_numeric(y):
-        raise CommandError(
-            f"--target {args.target!r} is not numeric (dtype {y.dtype}); choose a "
-            f"numeric column to forecast."
-        )
     X = frame.drop(columns=args.target)
     forecast = None
     if args.predictions is not None:
@@ -282,7 +276,7 @@ def _diagnose_predictions(args, X, y):
             f"(other than --target); its columns are: {', '.join(X.columns)}."
         )
     pred = X[args.predictions]
-    if not _is_numeric(pred):
+    if not is_numeric(pred):
         raise CommandError(
             f"--predictions {args.predictions!r} is not numeric (dtype {pred.dtype})."
         )
@@ -306,14 +300,6 @@ def _diagnose_predictions(args, X, y):
     return X.drop(columns=args.predictions), report
 
 
-def _is_numeric(series):
-    import pandas as pd
-
-    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(
-        series
-    )
-
-
 def _add_demo_arguments(parser):
     from sklstm._demo import add_arguments
 
@@ -331,6 +317,27 @@ add_subcommand(
     help="Tune the sklstm recipe on a bundled series and compare it with baselines.",
     add_arguments=_add_demo_arguments,
     run=_run_demo,
+)
+
+
+def _add_forecast_arguments(parser):
+    from sklstm._forecast_command import add_arguments
+
+    add_arguments(parser)
+
+
+def _run_forecast(args):
+    from sklstm._forecast_command import run
+
+    return run(args)
+
+
+add_subcommand(
+    "forecast",
+    help="Backtest, choose and fit a forecaster on a CSV; write the forecast, a "
+    "report and the model.",
+    add_arguments=_add_forecast_arguments,
+    run=_run_forecast,
 )
 
 add_subcommand(

@@ -13,7 +13,15 @@ __all__ = ["evaluate_forecaster"]
 
 
 def evaluate_forecaster(
-    estimator, frame, *, target, horizon=1, n_test=0.2, m=1, coverage=None
+    estimator,
+    frame,
+    *,
+    target,
+    horizon=1,
+    n_test=0.2,
+    m=1,
+    coverage=None,
+    return_estimator=False,
 ):
     """Score one estimator under the accuracy protocol (ACCURACY-PROTOCOL.md).
 
@@ -47,6 +55,9 @@ def evaluate_forecaster(
         Also score the estimator's prediction intervals at this nominal
         coverage (e.g. 0.9): it must have ``predict_interval``
         (:class:`ConformalForecaster` gives any forecaster one).
+    return_estimator : bool, default=False
+        Also return the fitted clone (``result["estimator"]``), e.g. to see
+        what a search chose or to plot its test forecasts.
 
     Returns
     -------
@@ -56,7 +67,8 @@ def evaluate_forecaster(
         wall time of ``fit``. With ``coverage``, also ``coverage`` (the share of
         test values inside their interval), ``width`` (the mean width) and
         ``MSIS`` (the mean scaled interval score, on the MASE scale), as in
-        :func:`interval_scores`.
+        :func:`interval_scores`. With ``return_estimator``, also ``estimator``,
+        the clone fitted on the train part.
 
     Raises
     ------
@@ -147,4 +159,6 @@ def evaluate_forecaster(
                 coverage=coverage,
             )
         )
+    if return_estimator:
+        scores["estimator"] = model
     return scores

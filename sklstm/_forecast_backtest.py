@@ -1,0 +1,189 @@
+"""``sklstm forecast``, steps 3 to 5: backtest, choose, refit on the whole file.
+
+The backtest is the accuracy protocol (ACCURACY-PROTOCOL.md) run by
+:func:`~sklstm.forecasting.evaluate_forecaster`, the function
+``benchmarks/accuracy.py`` runs: each model is fitted once on the first rows
+(the recipe tuned inside them by time-ordered cross-validation) and forecasts
+every origin of the last rows with the true history. The model with the
+lowest MASE wins, a baseline as well as the recipe. The winner's settings are
+then refitted on every row of the file (not tuned again: the settings the
+backtest scored are the settings that forecast).
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["RECIPE", "Backtest", "backtest", "choose", "refit"]
+
+RECIPE = "sklstm recipe (tuned)"
+
+
+@dataclass
+class Backtest:
+    """What the backtest measured."""
+
+    n_test: int
+    horizon: int
+    m: int
+    coverage: float | None
+    table: pd.DataFrame  # one row per model: MAE, RMSE, MASE, ...; index: model
+    fitted: dict  # model name -> the estimator fitted on the train part
+    forecasts: dict = field(default_factory=dict)  # name -> (n_test, h) array
+    bounds: dict = field(default_factory=dict)  # name -> (n_test, h, 2) array
+    X_test: pd.DataFrame | None = None
+    y_test: pd.DataFrame | None = None
+
+    @property
+    def search(self):
+        """The recipe's fitted search."""
+        model = self.fitted[RECIPE]
+        return getattr(model, "estimator_", model).search_
+
+
+def n_lags(m):
+    """Lags of the Ridge baseline: two seasons, at least 14 (as the protocol's k)."""
+    return max(2 * m, 14)
+
+
+def baselines(frame, target, m):
+    """The protocol's baselines for this series, by name (unfitted)."""
+    from sklstm.forecasting import (
+        AirlineForecaster,
+        NaiveForecaster,
+        RidgeLagForecaster,
+        SeasonalNaiveForecaster,
+    )
+
+    positive = bool((frame[target] > 0).all())
+    models = {"naive": NaiveForecaster(target=target)}
+    if m > 1:
+        models[f"seasonal naive (m={m})"] = SeasonalNaiveForecaster(m=m, target=target)
+    k = n_lags(m)
+    models[f"RidgeCV lags 1..{k}"] = RidgeLagForecaster(n_lags=k, target=target)
+    if m > 1:
+        for growth in ["additive"] + (["multiplicative"] if positive else []):
+            models[f"seasonal naive + {growth} growth (m={m})"] = (
+                SeasonalNaiveForecaster(m=m, target=target, growth=growth)
+            )
+        models[f"airline model (m={m}{', log' if positive else ''})"] = (
+            AirlineForecaster(m=m, target=target, log=positive)
+        )
+    if frame.shape[1] > 1:
+        models[f"RidgeCV lags 1..{k} + exog lags"] = RidgeLagForecaster(
+            n_lags=k, target=target, exog=True
+        )
+    return models
+
+
+def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
+    """Score the baselines, then the tuned recipe, on the file's last rows."""
+    from sklstm.forecasting import ConformalForecaster, evaluate_forecaster
+    from sklstm.recipe._tuned import _TunedRecipe
+
+    frame, target = data.frame, data.target
+    models = baselines(frame, target, m)
+    models[RECIPE] = _TunedRecipe(
+        target=target, m=m, budget=budget, random_state=seed, n_jobs=n_jobs, verbose=1
+    )
+    rows, fitted = [], {}
+    for name, model in models.items():
+        if name == RECIPE:
+            print(f"      {RECIPE}: tuning on the training part ({budget} budget)")
+        if coverage is not None:
+            model = ConformalForecaster(model, coverage=coverage)
+        result = evaluate_forecaster(
+            model,
+            frame,
+            target=target,
+            horizon=horizon,
+            n_test=n_test,
+            m=m,
+            coverage=coverage,
+            return_estimator=True,
+        )
+        fitted[name] = result.pop("estimator")
+        rows.append({"model": name, **result})
+        _print_row(rows[-1])
+    table = pd.DataFrame(rows).set_index("model")
+    result = Backtest(n_test, horizon, m, coverage, table, fitted)
+    _test_forecasts(result, frame, target)
+    return result
+
+
+def _print_row(row):
+    extra = ""
+    if "coverage" in row:
+        extra = f", {row['coverage']:.0%} inside the intervals, MSIS {row['MSIS']:.3g}"
+    print(
+        f"      {row['model']}: MASE {row['MASE']:.4f}, MAE {row['MAE']:.4g}, "
+        f"RMSE {row['RMSE']:.4g}{extra} (fit {row['fit_seconds']:.1f} s)",
+        flush=True,
+    )
+
+
+def _test_forecasts(result, frame, target):
+    """Each model's forecasts (and intervals) of the test part, for the report."""
+    from sklstm.forecasting import train_test_split_series
+
+    _, X_test, _, y_test = train_test_split_series(
+        frame, target, horizon=result.horizon, n_test=result.n_test
+    )
+    result.X_test, result.y_test = X_test, pd.DataFrame(y_test)
+    shape = (len(X_test), result.horizon)
+    for name, model in result.fitted.items():
+        result.forecasts[name] = np.asarray(model.predict(X_test), float).reshape(shape)
+        if result.coverage is not None:
+            bounds = model.predict_interval(X_test, coverage=result.coverage)
+            result.bounds[name] = np.asarray(bounds, float).reshape(*shape, 2)
+
+
+def choose(result):
+    """The winner's name (lowest MASE); prints it, plainly when a baseline wins."""
+    table = result.table
+    winner = table["MASE"].idxmin()
+    recipe = table.loc[RECIPE, "MASE"]
+    others = table.drop(index=RECIPE)["MASE"]
+    if winner == RECIPE:
+        print(
+            f"      The tuned sklstm recipe wins: MASE {recipe:.4f} against "
+            f"{others.min():.4f} for the best baseline ({others.idxmin()}). "
+            "It makes the forecast.",
+            flush=True,
+        )
+    else:
+        print(
+            f"      A BASELINE WINS: {winner} scored MASE "
+            f"{table.loc[winner, 'MASE']:.4f}, the tuned sklstm recipe "
+            f"{recipe:.4f}. The forecast is made with {winner}, not with the LSTM.",
+            flush=True,
+        )
+    shrinkage = result.search.best_params_.get("shrinkage")
+    if winner == RECIPE and shrinkage == 0:
+        print(
+            "      (the validation set the LSTM's share to 0: the recipe predicts "
+            "its baseline alone)",
+            flush=True,
+        )
+    return winner
+
+
+def refit(result, winner, data, *, coverage):
+    """The winner's settings fitted on every row of the file; returns (model, s)."""
+    from sklearn.base import clone
+
+    from sklstm.forecasting import ConformalForecaster, make_supervised
+
+    model = result.fitted[winner]
+    if coverage is not None:
+        model = model.estimator_  # the forecaster inside ConformalForecaster
+    if winner == RECIPE:
+        model = model.search_.best_estimator_  # the chosen settings, shrinkage too
+    X, y = make_supervised(data.frame, data.target, horizon=result.horizon)
+    start = time.perf_counter()
+    final = clone(model).fit(X, y)
+    if coverage is not None:
+        final = ConformalForecaster(final, coverage=coverage, prefit=True).fit(X, y)
+    return final, time.perf_counter() - start
