@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sklstm._cli_common import check_output as _check_output
+from sklstm._demo_figure import Band, plot
 
 __all__ = ["add_arguments", "run"]
 
@@ -420,21 +421,12 @@ def _print_verdict(table, tutorial_mase, *, m):
     )
 
 
-@dataclass(frozen=True)
-class _Band:
-    """The recipe's prediction intervals over the test part, for the figure."""
-
-    lower: np.ndarray
-    upper: np.ndarray
-    coverage: float  # the share of the test values inside, measured
-
-
 def _show_intervals(series, score, search, *, tuning):
     """Print the recipe's intervals' scores beside the airline model's.
 
     The fitted search is calibrated as it is (``prefit=True``): the chosen
     settings are refitted on the search's own folds of the training part, and
-    nothing else is. Returns the recipe's :class:`_Band`.
+    nothing else is. Returns the recipe's :class:`~sklstm._demo_figure.Band`.
     """
     from sklstm.forecasting import (
         AirlineForecaster,
@@ -483,7 +475,7 @@ def _show_intervals(series, score, search, *, tuning):
         flush=True,
     )
     lower, upper = next(iter(bounds.values())).T
-    return _Band(lower, upper, next(iter(rows.values()))["coverage"])
+    return Band(lower, upper, _COVERAGE, next(iter(rows.values()))["coverage"])
 
 
 def _interval_table(rows):
@@ -504,74 +496,17 @@ def _interval_table(rows):
 def _write_figure(series, score, steps, table, path, *, started, band):
     """Write the figure to ``path``; print the demo's total time."""
     _step(5, f"writing {path}")
-    _plot(series, score.forecasts, steps, table, path, band)
+    plot(
+        series,
+        score.forecasts,
+        steps,
+        table,
+        path,
+        band,
+        rungs=_SHORT,
+        lines={_TUTORIAL: "the tutorial's LSTM", _TUNED: "sklstm recipe (tuned)"},
+    )
     print(
         f"figure: {path}  (total {time.perf_counter() - started:.0f} s)",
         flush=True,
     )
-
-
-def _plot(series, forecasts, steps, table, path, band):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax_ladder, ax_series) = plt.subplots(
-        1, 2, figsize=(13, 4.8), width_ratios=[1, 2], constrained_layout=True
-    )
-    _plot_ladder(ax_ladder, steps, table)
-    _plot_forecasts(ax_series, series, forecasts, band)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def _plot_ladder(ax, steps, table):
-    """The MASE of each rung, with the naive forecasts' as vertical lines."""
-    labels = [f"{i}. {short}" for i, short in enumerate(_SHORT)]
-    values = [s["MASE"] for s in steps]
-    ax.barh(labels[::-1], values[::-1], color="tab:blue")
-    for name, style in [("naive forecast", ":")] + [
-        (n, "--") for n in table.index if n.startswith("seasonal naive")
-    ]:
-        mase = table.loc[name, "MASE"] if name in table.index else None
-        if mase is not None:
-            ax.axvline(mase, color="grey", ls=style, lw=1, label=name)
-    ax.set_xlabel("MASE on the test part (lower is better)")
-    ax.set_title("The accuracy ladder")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), fontsize=7)
-
-
-def _plot_forecasts(ax, series, forecasts, band):
-    """The whole series, the test part's forecasts of the first and last rung,
-    and the recipe's prediction interval as a band."""
-    info = series.info
-    target = series.frame[info.target]
-    split = target.index[len(target) - info.n_test]
-    # y_test row i is the value at label n_train + i (its origin is one earlier)
-    when = target.index[len(target) - info.n_test :]
-    ax.plot(target.index, target.to_numpy(), color="black", lw=1, label="actual")
-    for name, label, style in [
-        (_TUTORIAL, "the tutorial's LSTM", dict(color="tab:red", lw=1)),
-        (_TUNED, "sklstm recipe (tuned)", dict(color="tab:blue", lw=1.5)),
-    ]:
-        ax.plot(when, forecasts[name], label=label, **style)
-    ax.fill_between(
-        when,
-        band.lower,
-        band.upper,
-        color="tab:blue",
-        alpha=0.3,
-        lw=0,
-        label=f"recipe's {_COVERAGE:.0%} interval (conformal): "
-        f"{band.coverage:.0%} of the test values inside",
-    )
-    ax.axvline(split, color="grey", ls=":", lw=1)
-    ax.text(split, ax.get_ylim()[1], " test part ->", va="top", fontsize=8)
-    ax.text(
-        split, ax.get_ylim()[1], "<- training part ", va="top", ha="right", fontsize=8
-    )
-    ax.set_xlabel(target.index.name or "time")
-    ax.set_ylabel(info.target)
-    ax.set_title(f"{info.name}: one-step-ahead forecasts of the test part")
-    ax.legend(loc="upper left")

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sklstm.diagnose._intervals import (
+    check_coverage_findings,
+    check_intervals,
+    coverage_band_of,
+    interval_summary,
+)
 from sklstm.diagnose._report import Diagnosis, Finding
 from sklstm.diagnose._settings import check_settings
 from sklstm.diagnose._utils import fmt, pct
@@ -196,7 +202,7 @@ def diagnose_forecast(
         coverage_band=coverage_band,
         coverage_gap=coverage_gap,
     )
-    intervals = _check_intervals(true, lower, upper, coverage)
+    intervals = check_intervals(true, lower, upper, coverage, _as_2d)
     scores = _score(true, pred, _check_train(y_train, m), m)
     findings = [
         *_check_persistence(scores, max_lag, naive_ratio),
@@ -207,9 +213,11 @@ def diagnose_forecast(
     ]
     context = {"forecasts": _summary(scores)}
     if intervals is not None:
-        band = _coverage_band(intervals, coverage_band)
-        findings += _check_coverage(intervals, band, coverage_band, coverage_gap)
-        context["intervals"] = _interval_summary(intervals, band, coverage_band)
+        band = coverage_band_of(intervals, coverage_band)
+        findings += check_coverage_findings(
+            intervals, band, coverage_band, coverage_gap
+        )
+        context["intervals"] = interval_summary(intervals, band, coverage_band)
     return Diagnosis(findings, context=context)
 
 
@@ -239,66 +247,6 @@ def _check_train(y_train, m):
             f"{train.shape}."
         )
     return train
-
-
-def _check_intervals(true, lower, upper, coverage):
-    """The intervals as an :class:`_Intervals`, or None without bounds."""
-    if lower is None and upper is None:
-        if coverage is not None:
-            raise ValueError(
-                f"coverage={coverage!r} is the nominal coverage of prediction "
-                "intervals, but lower and upper are None: pass the bounds too, "
-                "or leave coverage out."
-            )
-        return None
-    if lower is None or upper is None:
-        raise ValueError(
-            "lower and upper go together: pass both bounds of the intervals "
-            "(with their coverage), or neither."
-        )
-    if coverage is None:
-        raise ValueError(
-            "coverage=None: with lower and upper, pass the intervals' nominal "
-            "coverage (e.g. coverage=0.9 for 90% intervals)."
-        )
-    check_settings(coverage=coverage)
-    bounds = []
-    for name, values in (("lower", lower), ("upper", upper)):
-        arr = _as_2d(values, name)
-        if arr.shape != true.shape:
-            raise ValueError(
-                f"{name} must have the shape of y_true; got {np.shape(values)} "
-                f"and {true.shape if true.shape[1] > 1 else (len(true),)}."
-            )
-        bounds.append(arr)
-    lo, hi = bounds
-    crossed = lo > hi
-    if crossed.any():
-        row = int(np.argwhere(crossed)[0][0])
-        raise ValueError(
-            f"lower > upper at {int(crossed.sum())} of {crossed.size} values "
-            f"(first in row {row}); the bounds must not cross (pass lower, "
-            "then upper)."
-        )
-    hits = (true >= lo) & (true <= hi)
-    return _Intervals(
-        coverage=float(coverage),
-        n_values=hits.size,
-        n_origins=len(hits),
-        empirical=float(np.mean(hits)),
-        width=float(np.mean(hi - lo)),
-    )
-
-
-@dataclass
-class _Intervals:
-    """The numbers behind the interval finding."""
-
-    coverage: float  # nominal
-    n_values: int
-    n_origins: int  # the trials of the binomial band
-    empirical: float  # the share of the values inside
-    width: float  # the mean of upper - lower
 
 
 @dataclass
@@ -535,80 +483,5 @@ def _check_horizons(scores, horizon_growth):
             "season back (LagFeatures at m) and a window covering a "
             "season, or correct SeasonalNaiveForecaster(m=...)",
             evidence={"mae_per_horizon": per_horizon.tolist()},
-        )
-    ]
-
-
-def _coverage_band(intervals, coverage_band):
-    """The central ``coverage_band`` band of the share of hits, (low, high):
-    a binomial count over the origins at the nominal rate."""
-    from scipy.stats import binom
-
-    n, tail = intervals.n_origins, (1.0 - coverage_band) / 2
-    low, high = binom.ppf([tail, 1.0 - tail], n, intervals.coverage)
-    return float(low) / n, float(high) / n
-
-
-def _interval_summary(intervals, band, coverage_band):
-    """The one-line summary of ``context["intervals"]``."""
-    return (
-        f"{_level(intervals.coverage)} nominal, {pct(intervals.empirical)} of "
-        f"{intervals.n_values} values inside ({_level(coverage_band)} band "
-        f"{pct(band[0])} .. {pct(band[1])}), mean width {fmt(intervals.width)}"
-    )
-
-
-def _level(fraction):
-    """0.9 -> '90%', 0.975 -> '97.5%'."""
-    return f"{100 * fraction:g}%"
-
-
-def _check_coverage(intervals, band, coverage_band, coverage_gap):
-    """The intervals hold far fewer or far more values than nominal."""
-    empirical, nominal = intervals.empirical, intervals.coverage
-    gap = empirical - nominal
-    if band[0] <= empirical <= band[1] or abs(gap) < coverage_gap:
-        return []
-    evidence = {
-        "coverage": empirical,
-        "nominal": nominal,
-        "band": band,
-        "n_values": intervals.n_values,
-        "n_origins": intervals.n_origins,
-        "mean_width": intervals.width,
-    }
-    said = (
-        f"the {_level(nominal)} intervals hold {pct(empirical)} of the "
-        f"{intervals.n_values} actual values, {{}} the {_level(coverage_band)} "
-        f"binomial band of {pct(band[0])} .. {pct(band[1])} for "
-        f"{intervals.n_origins} origins"
-    )
-    if gap < 0:
-        return [
-            Finding(
-                "interval_coverage",
-                "warning",
-                said.format("below")
-                + ": the intervals are too narrow, the model is over-confident",
-                "an over-confident model is the overfitting of the point "
-                "forecasts in another form: "
-                "calibrate the intervals on out-of-sample errors of time-ordered "
-                f"folds of the training part (ConformalForecaster(model, "
-                f'coverage={nominal:g}), with method="adaptive" when the '
-                "errors drift), and regularize the network more "
-                "(LSTMRegressor(dropout=..., l2=..., early_stopping=True))",
-                evidence=evidence,
-            )
-        ]
-    return [
-        Finding(
-            "interval_coverage",
-            "info",
-            said.format("above") + ": the intervals are wider than the errors need",
-            "calibrate the widths on the out-of-sample errors "
-            f"(ConformalForecaster(model, coverage={nominal:g})) rather than "
-            "on Gaussian or in-sample ones; a range wider than needed "
-            "overstates the stock, staff or reserves sized on it",
-            evidence=evidence,
         )
     ]
