@@ -8,23 +8,22 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
+from sklearn.dummy import DummyRegressor
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from test_lstm import _windows
 
 from sklstm import LSTMRegressor
+from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
+from sklstm.datasets import load_airpassengers
+from sklstm.forecasting import train_test_split_series
 from sklstm.models._engine import architecture_key
 from sklstm.models._lstm import _QuantileTargetScaler
+from sklstm.recipe import make_lstm_forecaster
 
 FAST = dict(units=4, epochs=3, batch_size=16, random_state=0)
 QUANTILE = dict(FAST, loss="quantile")
-
-
-def _windows(n=120, timesteps=4, seed=0):
-    """Windows of a noisy sine and the next value (as in tests/test_lstm.py)."""
-    rng = np.random.RandomState(seed)
-    t = np.arange(n + timesteps)
-    s = np.sin(t / 4.0) + 0.05 * rng.normal(size=t.size)
-    X = np.stack([s[i : i + timesteps] for i in range(n)])[:, :, np.newaxis]
-    X = np.concatenate([X, np.cos(X)], axis=2)
-    return X, s[timesteps : n + timesteps]
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +254,95 @@ def test_clone_pickle_and_shared_graphs(fitted, data):
     assert_array_equal(again.predict_quantiles(X), fitted.predict_quantiles(X))
     other.fit(X, y)
     assert architecture_key(other.model_) != architecture_key(fitted.model_)
+
+
+# --------------------------------------------------------------------------- #
+# Through the meta-estimators and the recipe
+# --------------------------------------------------------------------------- #
+def test_seed_averaging_averages_the_quantiles(data):
+    X, y = data
+    model = SeedAveragingRegressor(
+        estimator=LSTMRegressor(**QUANTILE), n_estimators=2, random_state=0
+    ).fit(X, y)
+    each = [est.predict_quantiles(X) for est in model.estimators_]
+    assert_allclose(model.predict_quantiles(X), (each[0] + each[1]) / 2)
+    assert_allclose(model.predict_interval(X), model.predict_quantiles(X)[:, [0, 2]])
+    assert_allclose(model.predict(X), model.predict_quantiles(X)[:, 1])
+    assert not hasattr(SeedAveragingRegressor(estimator=Ridge()), "predict_interval")
+
+
+def test_residual_interval_is_the_correction_around_the_baseline(data):
+    X, y = data
+    X2, y2 = X[:, -1, :], y + 5  # 2-D rows for the Pipeline's scaler
+    model = ResidualRegressor(
+        regressor=Pipeline(
+            [("scale", StandardScaler()), ("lstm", LSTMRegressor(**QUANTILE))]
+        ),
+        baseline=DummyRegressor(),
+        log=True,
+        shrinkage=0.5,
+    ).fit(X2, y2)
+    base = model.baseline_.predict(X2)
+    inner = model.regressor_["lstm"].predict_interval(
+        model.regressor_["scale"].transform(X2)
+    )
+    assert_allclose(model.predict_interval(X2), base[:, None] * np.exp(0.5 * inner))
+    model.set_params(log=False)  # acts in predict only, like shrinkage
+    assert_allclose(model.predict_interval(X2), base[:, None] + 0.5 * inner)
+    model.set_params(shrinkage=0.0)
+    assert_allclose(model.predict_interval(X2), np.column_stack([base, base]))
+
+
+def test_residual_has_predict_interval_only_when_its_regressor_does():
+    lstm = LSTMRegressor(loss="quantile")
+    pipe = Pipeline([("scale", StandardScaler()), ("lstm", lstm)])
+    dummy = DummyRegressor()
+    assert hasattr(
+        ResidualRegressor(regressor=lstm, baseline=dummy), "predict_interval"
+    )
+    assert hasattr(
+        ResidualRegressor(regressor=pipe, baseline=dummy), "predict_interval"
+    )
+    plain = Pipeline([("scale", StandardScaler()), ("lstm", LSTMRegressor())])
+    assert not hasattr(
+        ResidualRegressor(regressor=plain, baseline=dummy), "predict_interval"
+    )
+    assert not hasattr(
+        ResidualRegressor(regressor=Ridge(), baseline=dummy), "predict_interval"
+    )
+    assert not hasattr(make_lstm_forecaster(target="y"), "predict_interval")
+    assert hasattr(
+        make_lstm_forecaster(target="y", loss="quantile", n_seeds=2),
+        "predict_interval",
+    )
+
+
+@pytest.mark.parametrize("horizon", [1, 12])
+def test_recipe_with_quantile_loss_gives_ordered_intervals(horizon):
+    X_train, X_test, y_train, y_test = train_test_split_series(
+        load_airpassengers(), "passengers", n_test=36, horizon=horizon
+    )
+    model = make_lstm_forecaster(
+        target="passengers",
+        m=12,
+        log=True,
+        baseline="seasonal",
+        n_seeds=2,
+        loss="quantile",
+        quantiles=(0.05, 0.25, 0.5, 0.75, 0.95),
+        units=4,
+        epochs=3,
+    ).fit(X_train, y_train)
+    shape = (36,) if horizon == 1 else (36, 12)
+    point = model.predict(X_test)
+    bounds = model.predict_interval(X_test, coverage=[0.5, 0.9])
+    assert point.shape == shape
+    assert bounds.shape == (*shape, 2, 2)
+    lower, upper = bounds[..., 0, :], bounds[..., 1, :]
+    assert np.all((lower > 0) & (lower < point[..., None]))
+    assert np.all(upper > point[..., None])
+    assert np.all(lower[..., 1] <= lower[..., 0])  # 90 % holds 50 %
+    assert np.all(upper[..., 1] >= upper[..., 0])
+    assert model.predict_interval(X_test).shape == (*shape, 2)
+    with pytest.raises(ValueError, match="quantiles 0.1 and 0.9"):
+        model.predict_interval(X_test, coverage=0.8)
