@@ -102,6 +102,38 @@ def test_multi_step_layout(data):
     assert np.all(np.abs(q[:, 0, 2]) < 3)
 
 
+def test_head_starts_at_the_training_quantiles():
+    # a new network's output biases are the empirical quantiles of the scaled
+    # training rows (the validation tail excluded): the pinball-optimal
+    # constants, about norm.ppf(tau) for a standardized Gaussian target
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(400, 4, 2)), 3 + 2 * rng.normal(size=400)
+    reg = LSTMRegressor(
+        loss="quantile", units=4, epochs=1, learning_rate=1e-9, random_state=0
+    )
+    reg.fit(X, y)
+    n_train = 360  # validation_fraction=0.1: the last 40 windows validate
+    scaled = (y[:n_train] - reg.target_encoder_.mean_) / reg.target_encoder_.scale_
+    bias = reg.model_.get_layer("output").bias.numpy()
+    assert_allclose(bias, np.quantile(scaled, [0.05, 0.5, 0.95]), atol=1e-6)
+    assert_allclose(bias, [-1.645, 0, 1.645], atol=0.2)
+    # so an untrained network's 90 % interval is about mean +- 1.645 sd ...
+    lower, upper = reg.predict_interval(X).mean(axis=0)
+    assert_allclose([lower, upper], [3 - 1.645 * 2, 3 + 1.645 * 2], atol=0.5)
+    inside = (reg.predict_interval(X)[:, 0] <= y) & (y <= reg.predict_interval(X)[:, 1])
+    assert 0.85 <= inside.mean() <= 0.95
+    # ... in y's units without scale_target too, and every step has its own
+    Y = np.column_stack([y, 100 + 10 * rng.normal(size=400)])
+    reg.set_params(scale_target=False, early_stopping=False).fit(X, Y)
+    bias = reg.model_.get_layer("output").bias.numpy().reshape(2, 3)
+    assert_allclose(bias, np.quantile(Y, [0.05, 0.5, 0.95], axis=0).T, atol=1e-4)
+    # partial_fit builds the same head; later calls leave the biases to training
+    fresh = clone(reg).partial_fit(X, Y)
+    assert_allclose(
+        fresh.model_.get_layer("output").bias.numpy().reshape(2, 3), bias, atol=1e-4
+    )
+
+
 def test_quantiles_never_cross_on_random_data():
     rng = np.random.RandomState(1)
     X, y = rng.normal(size=(80, 3, 2)), rng.normal(size=(80, 3))
@@ -112,8 +144,12 @@ def test_quantiles_never_cross_on_random_data():
         epochs=1,
         random_state=0,
     ).fit(X, y)
+    # the head starts at ordered constants (see test_head_starts_at_...);
+    # reversed biases make an untrained head predict crossed quantiles, so
+    # the repair has work to do
+    head = reg.model_.get_layer("output").bias
+    head.assign(-head.numpy())
     raw = reg._predict_raw(X).reshape(80, 3, 5)
-    # an untrained head predicts crossed quantiles: the repair has work to do
     assert not _ordered(raw)
     q = reg.predict_quantiles(X)
     assert _ordered(q)

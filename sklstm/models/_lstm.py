@@ -6,6 +6,8 @@ The Keras network is built by :mod:`sklstm.models._network`, trained by
 Importing this module imports TensorFlow (about 3 s).
 """
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils import RegressorTags
@@ -17,6 +19,7 @@ from sklstm.models._params import ACTIVATIONS, SHARED_CONSTRAINTS, fill_doc
 from sklstm.models._quantiles import (
     PinballLoss,
     check_quantiles,
+    constant_quantiles,
     interval_from_quantiles,
     sort_quantiles,
 )
@@ -130,7 +133,9 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         pinball loss of each level of ``quantiles``, with one network output
         per level and target column; :meth:`predict` returns the median,
         :meth:`predict_quantiles` every level and :meth:`predict_interval`
-        the bounds of a central interval.
+        the bounds of a central interval. A new network's outputs start at
+        the training target's empirical quantiles (the pinball-optimal
+        constants), so the tails need not be learned out from the mean.
     quantiles : sequence of float or None, default=None
         The levels learned with ``loss="quantile"``: an increasing sequence
         of distinct floats strictly between 0 and 1 that holds 0.5. None:
@@ -301,7 +306,27 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         X, y = super()._initialize(X, y)
         if self._is_quantile():
             self.quantiles_ = self.target_encoder_.quantiles
+            self._new_quantile_head = True  # see _fit_keras_model
         return X, y
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, rng
+    ):
+        if vars(self).pop("_new_quantile_head", False):
+            # A new network starts at the pinball-optimal constants: the
+            # output biases are the empirical quantiles of the training rows
+            # (the validation tail of early stopping excluded). From biases
+            # of 0 (Keras' default) every level starts at the scaled target's
+            # mean, and the tails had not moved out when early stopping ended
+            # training (90 % intervals held about half the training rows).
+            n_train = len(y)
+            if self.early_stopping and not warm_start:
+                n_train = math.floor(n_train * (1 - self.validation_fraction))
+            bias = constant_quantiles(y[: max(n_train, 1)], self.quantiles_)
+            self.model_.get_layer("output").bias.assign(bias)
+        super()._fit_keras_model(
+            X, y, sample_weight, warm_start, epochs, initial_epoch, rng
+        )
 
     def _network_head(self):
         if not self._is_quantile():

@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_QUANTILES",
     "PinballLoss",
     "check_quantiles",
+    "constant_quantiles",
     "interval_from_quantiles",
     "sort_quantiles",
 ]
@@ -61,6 +62,34 @@ def check_quantiles(quantiles):
     if 0.5 not in values:
         raise ValueError(f"quantiles={quantiles!r} {allowed}; 0.5 is missing.")
     return values
+
+
+def constant_quantiles(y, quantiles):
+    """The best constant prediction of each output under the pinball loss.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples, n_steps * n_quantiles)
+        The training target as the network sees it: each (scaled) target
+        column repeated once per quantile, each step's quantiles side by side.
+    quantiles : tuple of float
+        The levels, in the order of each step's outputs.
+
+    Returns
+    -------
+    bias : ndarray of shape (n_steps * n_quantiles,)
+        Output ``k``: the empirical ``quantiles[k % n_q]`` quantile of column
+        ``k``, the constant that minimizes that output's pinball loss on
+        ``y`` (Koenker and Bassett 1978), as the mean minimizes the squared
+        error. The network's output layer starts from these biases, so
+        training refines a fitted unconditional distribution (for a
+        standardized Gaussian target, about ``norm.ppf(tau)``: +-1.64 at 0.05
+        and 0.95) instead of moving every level out from 0, which the tails
+        do only slowly under Adam's bounded steps.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    tau = np.tile(np.asarray(quantiles, dtype=np.float64), y.shape[1] // len(quantiles))
+    return np.array([np.quantile(y[:, k], tau[k]) for k in range(y.shape[1])])
 
 
 def sort_quantiles(values):
