@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.utils import check_random_state, get_tags
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.utils._compat import HasMethods, Interval, _fit_context
@@ -12,6 +13,16 @@ from sklstm.utils._compat import HasMethods, Interval, _fit_context
 __all__ = ["SeedAveragingRegressor"]
 
 _MAX_SEED = np.iinfo(np.int32).max
+
+
+def _estimator_has(name):
+    """Whether the copies (or, before fit, the estimator) have method ``name``."""
+
+    def check(self):
+        fitted = getattr(self, "estimators_", None)
+        return hasattr(fitted[0] if fitted else self.estimator, name)
+
+    return check
 
 
 def _seed_keys(estimator):
@@ -68,6 +79,12 @@ class SeedAveragingRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     ``fit`` passes ``sample_weight`` and its other keyword arguments to every
     copy's ``fit``.
+
+    With copies that predict quantiles (``LSTMRegressor(loss="quantile")``),
+    :meth:`predict_quantiles` averages them level by level (quantile
+    averaging, or Vincentization, the usual way to combine quantile
+    forecasts) and :meth:`predict_interval` averages the copies' bounds,
+    which are those quantiles. Both exist only when the estimator has them.
 
     Examples
     --------
@@ -151,12 +168,89 @@ class SeedAveragingRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The mean of the copies' predictions.
         """
+        return self._mean_of("predict", X)
+
+    def _mean_of(self, method, *args, **kwargs):
         check_is_fitted(self, "estimators_")
         total = None
         for estimator in self.estimators_:
-            pred = np.asarray(estimator.predict(X), dtype=np.float64)
-            total = pred if total is None else total + pred
+            out = getattr(estimator, method)(*args, **kwargs)
+            out = np.asarray(out, dtype=np.float64)
+            total = out if total is None else total + out
         return total / len(self.estimators_)
+
+    @available_if(_estimator_has("predict_quantiles"))
+    def predict_quantiles(self, X):
+        """Average the copies' predicted quantiles, level by level.
+
+        Available when the estimator has ``predict_quantiles``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Inputs.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, [n_outputs,] n_quantiles)
+            The mean of the copies' quantiles, sorted along the last axis
+            (the mean of sorted quantiles is sorted already; sorting only
+            guards against rounding).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMRegressor
+        >>> from sklstm.compose import SeedAveragingRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X, y = rng.normal(size=(48, 4, 1)), rng.normal(size=48)
+        >>> model = SeedAveragingRegressor(
+        ...     estimator=LSTMRegressor(loss="quantile", units=2, epochs=1),
+        ...     n_estimators=2, random_state=0).fit(X, y)
+        >>> model.predict_quantiles(X[:5]).shape
+        (5, 3)
+        >>> model.predict_interval(X[:5], coverage=0.9).shape
+        (5, 2)
+        """
+        return np.sort(self._mean_of("predict_quantiles", X), axis=-1)
+
+    @available_if(_estimator_has("predict_interval"))
+    def predict_interval(self, X, coverage=0.9):
+        """Average the copies' prediction intervals, bound by bound.
+
+        For copies whose bounds are predicted quantiles, these are the bounds
+        of the averaged quantiles (:meth:`predict_quantiles`). Available when
+        the estimator has ``predict_interval``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Inputs.
+        coverage : float or sequence of float, default=0.9
+            Nominal coverage(s), passed to every copy's ``predict_interval``.
+
+        Returns
+        -------
+        y_pis : ndarray of shape (n_samples, [n_outputs,] 2[, n_coverages])
+            The mean of the copies' lower and upper bounds, laid out as theirs.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMRegressor
+        >>> from sklstm.compose import SeedAveragingRegressor
+        >>> hasattr(SeedAveragingRegressor(estimator=LSTMRegressor()),
+        ...         "predict_interval")
+        False
+        >>> rng = np.random.RandomState(0)
+        >>> X, y = rng.normal(size=(48, 4, 1)), rng.normal(size=(48, 2))
+        >>> model = SeedAveragingRegressor(
+        ...     estimator=LSTMRegressor(loss="quantile", units=2, epochs=1),
+        ...     n_estimators=2, random_state=0).fit(X, y)
+        >>> model.predict_interval(X[:5], coverage=[0.9]).shape
+        (5, 2, 2, 1)
+        """
+        return self._mean_of("predict_interval", X, coverage=coverage)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -7,9 +7,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from sklstm.exceptions import MissingTargetWarning
+from sklstm.forecasting._coverage import check_coverage
 from sklstm.utils._compat import HasMethods, Interval, _fit_context
 from sklstm.utils._padding import collect_padding
 
@@ -39,6 +41,20 @@ def _sample_weight_key(regressor):
             return f"{name}__sample_weight"
         return None
     return "sample_weight" if has_fit_parameter(regressor, "sample_weight") else None
+
+
+def _final_step(regressor):
+    """The estimator that predicts: a Pipeline's last step, or ``regressor``."""
+    return regressor.steps[-1][1] if isinstance(regressor, Pipeline) else regressor
+
+
+def _regressor_has(name):
+    """Whether the (fitted, else unfitted) regressor's final step has ``name``."""
+
+    def check(self):
+        return hasattr(_final_step(getattr(self, "regressor_", self.regressor)), name)
+
+    return check
 
 
 class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -107,6 +123,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     ``predict`` warns once (:class:`~sklstm.exceptions.PaddingWarning`) when the
     steps inside compute rows from padding instead of real history.
+
+    :meth:`predict_interval` exists when the regressor (a Pipeline's last
+    step) has one, e.g. ``LSTMRegressor(loss="quantile")``: the interval of
+    the residual, shifted (or, with ``log=True``, multiplied) by the baseline.
 
     Examples
     --------
@@ -273,6 +293,90 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 _explain_nan(exc)
         base, correction = self._predict_parts(X)
         return self._combine(base, correction, self.shrinkage)
+
+    @available_if(_regressor_has("predict_interval"))
+    def predict_interval(self, X, coverage=0.9):
+        """Prediction intervals: the regressor's interval around the baseline.
+
+        The regressor predicts an interval ``[lo, hi]`` of the residual (its
+        last step does, after the Pipeline's other steps transform ``X``),
+        and the bounds are ``baseline(X) + shrinkage * [lo, hi]`` (with
+        ``log=True``, ``baseline(X) * exp(shrinkage * [lo, hi])``): an
+        increasing map of the residual, so quantiles of the residual give the
+        same quantiles of y, and log-space bounds are positive and
+        asymmetric. Available when the regressor (a Pipeline's last step)
+        has ``predict_interval``.
+
+        Parameters
+        ----------
+        X : array-like or DataFrame of shape (n_samples, ...)
+            Inputs.
+        coverage : float or sequence of float, default=0.9
+            Nominal coverage(s), strictly between 0 and 1, passed to the
+            regressor's ``predict_interval``.
+
+        Returns
+        -------
+        y_pis : ndarray of shape (n_samples, [n_outputs,] 2[, n_coverages])
+            Lower and upper bounds in the units of y, laid out as MAPIE's:
+            the steps axis only for a 2-D y in fit, the coverage axis only
+            when ``coverage`` is a sequence.
+
+        Notes
+        -----
+        The interval holds only the uncertainty the regressor learned about
+        its residual, scaled like its correction: with ``shrinkage=0`` both
+        bounds are the baseline (an interval of width 0), and ``shrinkage``
+        below 1 narrows the interval as it shrinks the correction. For
+        intervals calibrated on held-out errors, wrap the whole estimator in
+        a conformal wrapper instead.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.dummy import DummyRegressor
+        >>> from sklstm import LSTMRegressor
+        >>> from sklstm.compose import ResidualRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(64, 4, 1))
+        >>> y = 100 + X[:, -1, 0] + rng.normal(size=64)
+        >>> model = ResidualRegressor(
+        ...     regressor=LSTMRegressor(loss="quantile", units=2, epochs=2,
+        ...                             random_state=0),
+        ...     baseline=DummyRegressor())
+        >>> bounds = model.fit(X, y).predict_interval(X[:3], coverage=0.9)
+        >>> bounds.shape
+        (3, 2)
+        >>> bool(np.all((bounds[:, 0] <= model.predict(X[:3]))
+        ...             & (model.predict(X[:3]) <= bounds[:, 1])))
+        True
+        >>> hasattr(ResidualRegressor(regressor=LSTMRegressor(),
+        ...                           baseline=DummyRegressor()), "predict_interval")
+        False
+        """
+        _, scalar = check_coverage(coverage)
+        check_is_fitted(self, "regressor_")
+        try:
+            with collect_padding():  # one PaddingWarning for all the steps
+                base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
+                bounds = self._regressor_interval(X, coverage)
+        except ValueError as exc:
+            _explain_nan(exc)
+        tail = bounds.shape[-1:] if scalar else bounds.shape[-2:]
+        bounds = np.reshape(bounds, base.shape + tail)
+        base = np.reshape(base, base.shape + (1,) * len(tail))
+        combined = self._combine(base, bounds, self.shrinkage)
+        return np.broadcast_to(combined, bounds.shape).copy()
+
+    def _regressor_interval(self, X, coverage):
+        """The residual's interval: a Pipeline's steps transform X first."""
+        regressor = self.regressor_
+        if isinstance(regressor, Pipeline):
+            for _, step in regressor.steps[:-1]:
+                if step is not None and step != "passthrough":
+                    X = step.transform(X)
+        bounds = _final_step(regressor).predict_interval(X, coverage=coverage)
+        return np.asarray(bounds, dtype=np.float64)
 
     def _predict_parts(self, X):
         """The baseline's forecast and the regressor's correction, uncombined."""

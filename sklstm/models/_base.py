@@ -235,6 +235,18 @@ class KerasLSTMBase(BaseWrapper):
         self._predict_callbacks = []
         return X, y
 
+    def _check_model_compatibility(self, y):
+        # scikeras also checks that the model was compiled with the ``loss``
+        # parameter, looked up as a Keras loss name; sklstm compiles the loss
+        # that ``_network_head`` gives (a Keras loss object for sklstm's own
+        # names, such as "quantile"), so only the output count is checked.
+        expected = getattr(self, "n_outputs_expected_", None)
+        if expected and expected != len(self.model_.outputs):
+            raise ValueError(
+                f"The target has {expected} outputs, but the network has "
+                f"{len(self.model_.outputs)}."
+            )
+
     def _architecture_key(self):
         key = getattr(self, "_engine_key", None)
         if key is None:  # e.g. a model_ set by hand

@@ -6,12 +6,23 @@ The Keras network is built by :mod:`sklstm.models._network`, trained by
 Importing this module imports TensorFlow (about 3 s).
 """
 
+import math
+
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
 from sklearn.utils import RegressorTags
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
 
 from sklstm.models._base import KerasLSTMBase
 from sklstm.models._params import ACTIVATIONS, SHARED_CONSTRAINTS, fill_doc
+from sklstm.models._quantiles import (
+    PinballLoss,
+    check_quantiles,
+    constant_quantiles,
+    interval_from_quantiles,
+    sort_quantiles,
+)
 from sklstm.utils._compat import StrOptions
 
 __all__ = ["LSTMRegressor"]
@@ -71,6 +82,34 @@ class _TargetScaler(TransformerMixin, BaseEstimator):
         return {"n_outputs_": self.n_outputs_, "n_outputs_expected_": 1}
 
 
+class _QuantileTargetScaler(_TargetScaler):
+    """The target scaler of ``loss="quantile"``: one copy of y per quantile.
+
+    ``transform`` repeats every (scaled) target column once per quantile, the
+    layout of the network's outputs (each step's quantiles side by side).
+    ``inverse_quantiles`` maps the outputs back, sorted per sample and step;
+    the scaling is increasing (``scale_ > 0``), so quantiles of the scaled
+    target map to the same quantiles of y. ``inverse_transform`` gives the
+    median, the point forecast.
+    """
+
+    def __init__(self, *, scale=True, quantiles=(0.05, 0.5, 0.95)):
+        super().__init__(scale=scale)
+        self.quantiles = quantiles
+
+    def transform(self, y):
+        return np.repeat(super().transform(y), len(self.quantiles), axis=1)
+
+    def inverse_quantiles(self, raw):
+        n_q = len(self.quantiles)
+        q = np.asarray(raw, dtype=np.float64).reshape(len(raw), self.n_outputs_, n_q)
+        q = sort_quantiles(q * self.scale_[:, None] + self.mean_[:, None])
+        return q[:, 0, :] if self.y_ndim_ == 1 else q
+
+    def inverse_transform(self, raw):
+        return self.inverse_quantiles(raw)[..., self.quantiles.index(0.5)]
+
+
 # --------------------------------------------------------------------------- #
 # The regressor
 # --------------------------------------------------------------------------- #
@@ -89,8 +128,20 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     output_activation : str, default="linear"
         Activation of the output layer; linear is right for regression.
     loss : str or callable, default="mse"
-        Keras loss: "mse", "mae", "huber", "log_cosh" (or their long names), or
-        a callable ``loss(y_true, y_pred)``.
+        Keras loss: "mse", "mae", "huber", "log_cosh" (or their long names),
+        "quantile", or a callable ``loss(y_true, y_pred)``. "quantile": the
+        pinball loss of each level of ``quantiles``, with one network output
+        per level and target column; :meth:`predict` returns the median,
+        :meth:`predict_quantiles` every level and :meth:`predict_interval`
+        the bounds of a central interval. A new network's outputs start at
+        the training target's empirical quantiles (the pinball-optimal
+        constants), so the tails need not be learned out from the mean.
+    quantiles : sequence of float or None, default=None
+        The levels learned with ``loss="quantile"``: an increasing sequence
+        of distinct floats strictly between 0 and 1 that holds 0.5. None:
+        ``(0.05, 0.5, 0.95)``, the 90 % interval and the median. Ignored with
+        any other loss (as scikit-learn's ``SVR`` ignores ``degree`` unless
+        the kernel is "poly"), so that one grid can search over ``loss``.
     {training_parameters}
     scale_target : bool, default=True
         Standardize y (per output) for training and invert the scaling on
@@ -105,6 +156,8 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         Number of targets (columns of y).
     target_encoder_ : transformer
         The fitted target scaler (``mean_``, ``scale_`` per output).
+    quantiles_ : tuple of float
+        The levels the network learned (``loss="quantile"`` only).
 
     See Also
     --------
@@ -162,7 +215,8 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     _parameter_constraints: dict = {
         **SHARED_CONSTRAINTS,
         "output_activation": [StrOptions(ACTIVATIONS), callable],
-        "loss": [StrOptions(_LOSSES), callable],
+        "loss": [StrOptions(_LOSSES | {"quantile"}), callable],
+        "quantiles": ["array-like", None],
         "scale_target": ["boolean"],
     }
 
@@ -191,6 +245,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         clipnorm=None,
         clipvalue=None,
         loss="mse",
+        quantiles=None,
         epochs=100,
         batch_size=32,
         shuffle=True,
@@ -220,6 +275,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
         self.loss = loss
+        self.quantiles = quantiles
         self.epochs = epochs
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -235,8 +291,146 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         tags.target_tags.single_output = True
         return tags
 
+    def _is_quantile(self):
+        return isinstance(self.loss, str) and self.loss == "quantile"
+
     def _make_target_encoder(self):
-        return _TargetScaler(scale=self.scale_target)
+        if not self._is_quantile():
+            return _TargetScaler(scale=self.scale_target)
+        return _QuantileTargetScaler(
+            scale=self.scale_target, quantiles=check_quantiles(self.quantiles)
+        )
+
+    def _initialize(self, X, y=None):
+        vars(self).pop("quantiles_", None)  # a refit with another loss
+        X, y = super()._initialize(X, y)
+        if self._is_quantile():
+            self.quantiles_ = self.target_encoder_.quantiles
+            self._new_quantile_head = True  # see _fit_keras_model
+        return X, y
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, rng
+    ):
+        if vars(self).pop("_new_quantile_head", False):
+            # A new network starts at the pinball-optimal constants: the
+            # output biases are the empirical quantiles of the training rows
+            # (the validation tail of early stopping excluded). From biases
+            # of 0 (Keras' default) every level starts at the scaled target's
+            # mean, and the tails had not moved out when early stopping ended
+            # training (90 % intervals held about half the training rows).
+            n_train = len(y)
+            if self.early_stopping and not warm_start:
+                n_train = math.floor(n_train * (1 - self.validation_fraction))
+            bias = constant_quantiles(y[: max(n_train, 1)], self.quantiles_)
+            self.model_.get_layer("output").bias.assign(bias)
+        super()._fit_keras_model(
+            X, y, sample_weight, warm_start, epochs, initial_epoch, rng
+        )
 
     def _network_head(self):
-        return self.n_outputs_, self.output_activation, self.loss
+        if not self._is_quantile():
+            return self.n_outputs_, self.output_activation, self.loss
+        quantiles = self.target_encoder_.quantiles
+        loss = PinballLoss(quantiles, n_steps=self.n_outputs_)
+        return self.n_outputs_ * len(quantiles), self.output_activation, loss
+
+    @available_if(_is_quantile)
+    def predict_quantiles(self, X):
+        """Predict the quantiles of the target of each window in ``X``.
+
+        Available with ``loss="quantile"`` only.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, n_features)
+            Windows with the timesteps and features seen in fit.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or \
+                (n_samples, n_outputs, n_quantiles)
+            The levels of ``quantiles_`` along the last axis, in the units
+            of y; the step axis only for a 2-D y in fit. Sorted per sample
+            and step: quantiles that the network predicts crossed are put in
+            order (a rearrangement, never farther from the true quantiles).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(64, 5, 2))
+        >>> y = X[:, -1, 0] + 0.1 * rng.normal(size=64)
+        >>> reg = LSTMRegressor(loss="quantile", quantiles=(0.1, 0.5, 0.9),
+        ...                     units=4, epochs=3, random_state=0).fit(X, y)
+        >>> q = reg.predict_quantiles(X[:3])
+        >>> q.shape
+        (3, 3)
+        >>> bool(np.all(np.diff(q, axis=-1) >= 0))
+        True
+        >>> bool(np.array_equal(q[:, 1], reg.predict(X[:3])))  # the median
+        True
+        """
+        check_is_fitted(self, "model_")
+        return self.target_encoder_.inverse_quantiles(self._predict_raw(X))
+
+    @available_if(_is_quantile)
+    def predict_interval(self, X, coverage=0.9):
+        """Central prediction intervals from the learned quantiles.
+
+        The bounds at coverage ``c`` are the predicted quantiles
+        ``(1 - c) / 2`` and ``(1 + c) / 2``, which must be among
+        ``quantiles``. Available with ``loss="quantile"`` only.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps, n_features) or \
+                (n_samples, n_features)
+            Windows with the timesteps and features seen in fit.
+        coverage : float or sequence of float, default=0.9
+            Nominal probability that the interval holds the true value,
+            strictly between 0 and 1; several give one interval each.
+
+        Returns
+        -------
+        y_pis : ndarray of shape (n_samples, 2), (n_samples, n_outputs, 2) \
+                or either with a last axis of size ``len(coverage)``
+            Lower (``[..., 0]``) and upper (``[..., 1]``) bounds, laid out as
+            MAPIE's: the steps axis only for a 2-D y in fit, the coverage
+            axis only when ``coverage`` is a sequence.
+
+        Notes
+        -----
+        The quantiles are what the network learned on its training data: a
+        network that overfits gives intervals that are too narrow. Measure
+        their coverage on held-out data
+        (:func:`sklstm.forecasting.interval_scores`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.normal(size=(64, 5, 2))
+        >>> y = X[:, -1, 0] + 0.1 * rng.normal(size=64)
+        >>> reg = LSTMRegressor(loss="quantile", units=4, epochs=3,
+        ...                     random_state=0).fit(X, y)
+        >>> reg.quantiles_
+        (0.05, 0.5, 0.95)
+        >>> bounds = reg.predict_interval(X[:3], coverage=0.9)
+        >>> bounds.shape
+        (3, 2)
+        >>> bool(np.all(bounds[:, 0] <= bounds[:, 1]))
+        True
+        >>> reg.predict_interval(X[:3], coverage=0.8)
+        Traceback (most recent call last):
+        ...
+        ValueError: coverage=0.8: the interval at coverage 0.8 is bounded by the \
+quantiles 0.1 and 0.9, but quantiles=(0.05, 0.5, 0.95) does not hold 0.1 and \
+0.9. Add them to quantiles, or ask for a coverage the quantiles give (0.9).
+        """
+        return interval_from_quantiles(
+            self.predict_quantiles(X), self.quantiles_, coverage
+        )
