@@ -138,8 +138,17 @@ divergence_factor, min_best_epoch : float or int
             f"y_pred={'None' if y_pred is None else '...'})."
         )
     run = _unwrap(estimator) if estimator is not None else None
+    classifier = run is not None and run.loss == "log_loss"
+    if classifier and y_pred is not None:
+        raise ValueError(
+            "y_test and y_pred were given with a classifier (an LSTMClassifier, "
+            "trained on cross-entropy): the forecast checks (echo, flat line, "
+            "bias, MASE) read numbers, not class labels. Leave y_test and y_pred "
+            "out for a classifier, and score its labels with sklearn.metrics "
+            "(e.g. balanced_accuracy_score)."
+        )
     # a classifier's y holds labels: the data checks read X alone
-    data = _prepare(X, None if run is not None and run.loss == "log_loss" else y)
+    data = _prepare(X, None if classifier else y)
     forecast = None
     if y_pred is not None:
         history = None if data.target is None else data.target.to_numpy(float)
