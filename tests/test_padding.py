@@ -164,3 +164,50 @@ def test_baselines_with_history_warn_only_without_it(baseline):
         model.predict(X.iloc[60:])
         model.predict(X.iloc[:60])
         NaiveForecaster(target="y").fit(X, y).predict(X.iloc[[-1]])
+
+
+def test_the_imputer_reports_a_leading_gap_filled_by_its_fallback():
+    frame = _frame()
+    values = frame.to_numpy()
+    imputer = TimeSeriesImputer().fit(values[:60])
+    new = values[60:70].copy()
+    new[:3, 0] = np.nan  # nothing before X says what these rows were
+    with pytest.warns(PaddingWarning, match=r"TimeSeriesImputer computed the first 3"):
+        imputer.transform(new)
+    seasonal = TimeSeriesImputer(strategy="seasonal", period=4).fit(values[:60])
+    new[:3, 0] = values[60:63, 0]
+    new[[1, 5], 0] = np.nan  # phase 1's first two values: rows 1 and 5
+    with pytest.warns(PaddingWarning, match=r"computed the first 6 of the 10"):
+        seasonal.transform(new)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        # the continuing fold fills it from the training data's last value
+        later = frame.iloc[60:70].copy()
+        later.iloc[:3, 0] = np.nan
+        TimeSeriesImputer().fit(frame.iloc[:60]).transform(later)
+        # no leading gap; fill values that read no earlier row; padding asked
+        TimeSeriesImputer().fit(values[:60]).transform(values[60:70])
+        TimeSeriesImputer(strategy="mean").fit(values[:60]).transform(new)
+        TimeSeriesImputer(continuation=False).fit(values[:60]).transform(new)
+        # the training data itself, with its own leading gap
+        gappy = values[:60].copy()
+        gappy[:4, 0] = np.nan
+        TimeSeriesImputer().fit(gappy).transform(gappy)
+
+
+@pytest.mark.parametrize("name", [*ESTIMATORS, "imputer"])
+def test_a_float32_copy_of_the_training_data_is_the_training_data(name):
+    values = _frame().to_numpy().copy()  # float64
+    values[:2, 0] = np.nan
+    est = (TimeSeriesImputer() if name == "imputer" else ESTIMATORS[name]()).fit(
+        values[:60]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        out = est.transform(values[:60].astype(np.float32))
+    assert out.dtype == np.float32
+    # genuinely new data in float32 still warns
+    new = values[61:70].astype(np.float32)
+    new[0, 0] = np.nan  # a leading gap, for the imputer
+    with pytest.warns(PaddingWarning):
+        est.transform(new)
