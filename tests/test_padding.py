@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
@@ -211,3 +212,39 @@ def test_a_float32_copy_of_the_training_data_is_the_training_data(name):
     new[0, 0] = np.nan  # a leading gap, for the imputer
     with pytest.warns(PaddingWarning):
         est.transform(new)
+
+
+def test_a_numpy_search_declaring_continuation_is_quiet_and_equals_the_frame_search():
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklstm import LSTMRegressor
+    from sklstm.datasets import load_airpassengers
+
+    X, y = make_supervised(load_airpassengers(), "passengers")
+
+    def search(continuation, data):
+        pipe = Pipeline(
+            [
+                ("scale", StandardScaler()),
+                ("window", Windower(window=12, continuation=continuation)),
+                ("lstm", LSTMRegressor(units=2, epochs=2, random_state=0)),
+            ]
+        ).set_output(transform="pandas")
+        cv = GridSearchCV(
+            pipe, {"lstm__units": [2]}, cv=TimeSeriesSplit(3), refit=False
+        )
+        return cv.fit(*data).cv_results_
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        as_numpy = search(True, (X.to_numpy(), y.to_numpy()))
+        as_frame = search("auto", (X, y))  # the index continues: real history
+    for k in range(3):
+        key = f"split{k}_test_score"
+        assert_array_equal(as_numpy[key], as_frame[key])
+    # NumPy folds without the declaration: padded, and said so
+    with pytest.warns(PaddingWarning, match="Windower computed the first 11"):
+        padded = search("auto", (X.to_numpy(), y.to_numpy()))
+    assert padded["split0_test_score"] != as_numpy["split0_test_score"]
