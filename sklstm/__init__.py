@@ -11,6 +11,7 @@ from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.preprocessing import (
     DiffFeatures,
     LagFeatures,
+    LogTransformer,
     OutlierClipper,
     RollingFeatures,
     TimeSeriesImputer,
@@ -43,6 +44,7 @@ __all__ = [
     "LSTMClassifier",
     "LSTMRegressor",
     "LagFeatures",
+    "LogTransformer",
     "OutlierClipper",
     "ResidualRegressor",
     "RollingFeatures",

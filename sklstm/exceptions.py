@@ -4,7 +4,7 @@ Both are :class:`UserWarning` subclasses, so that they can be filtered on their
 own (``warnings.simplefilter("error", PaddingWarning)`` in tests, for example).
 """
 
-__all__ = ["MissingTargetWarning", "PaddingWarning"]
+__all__ = ["LogSpaceWarning", "MissingTargetWarning", "PaddingWarning"]
 
 
 class PaddingWarning(UserWarning):
@@ -45,5 +45,27 @@ class MissingTargetWarning(UserWarning):
     --------
     >>> from sklstm.exceptions import MissingTargetWarning
     >>> issubclass(MissingTargetWarning, UserWarning)
+    True
+    """
+
+
+class LogSpaceWarning(UserWarning):
+    """Columns that cannot be logged pass through outside log space.
+
+    :class:`sklstm.preprocessing.LogTransformer` (and the recipe with
+    ``log=True``) logs the target and the columns that are strictly positive
+    in the training data; a column holding a value <= 0 there (a 0/1 dummy, a
+    signed covariate) passes through unchanged, and this warning names it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from sklstm.exceptions import LogSpaceWarning
+    >>> from sklstm.preprocessing import LogTransformer
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = LogTransformer().fit(np.array([[1.0, -1.0], [2.0, 1.0]]))
+    >>> caught[0].category is LogSpaceWarning
     True
     """

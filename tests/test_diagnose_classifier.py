@@ -45,3 +45,13 @@ def test_diagnose_finds_an_underfitted_classifier():
     clf.set_params(class_weight="balanced").fit(X, y)
     d = diagnose_training(clf, X, y)
     assert d.baselines["train"] == pytest.approx(np.log(2))
+
+
+def test_forecast_checks_refuse_a_classifier_s_labels(three):
+    """Found trying diagnose with a classifier: labels were read as numbers
+    (int labels gave an MAE and a naive comparison of classes; str labels
+    failed with "could not convert string to float")."""
+    X, y, clf = three
+    for labels in (y, (y == "up").astype(int)):
+        with pytest.raises(ValueError, match="y_test and y_pred were given with a "):
+            diagnose(clf, X, y, y_test=labels[:20], y_pred=labels[:20])

@@ -161,3 +161,33 @@ def test_select_baseline_and_tuning_skip_unknown_targets():
         )
     for a in (0, 0.5, 1):
         assert np.isfinite(search.cv_results_[f"mean_test_shrinkage={a:g}"]).all()
+
+
+class _StrictBaseline(LinearRegression):
+    """A user's baseline that rejects unknown targets with its own words."""
+
+    def fit(self, X, y, sample_weight=None):
+        if np.isnan(np.asarray(y, dtype=float)).any():
+            raise RuntimeError("targets must all be known")  # no "NaN" in it
+        return super().fit(X, y, sample_weight)
+
+
+def test_a_baseline_rejecting_unknown_targets_is_fitted_on_known_rows():
+    X, y = make_supervised(_dirty_frame().ffill(), "load")
+    y = y.copy()
+    y.iloc[[5, 50]] = np.nan
+    with pytest.warns(MissingTargetWarning):
+        model = ResidualRegressor(
+            regressor=LinearRegression(), baseline=_StrictBaseline()
+        ).fit(X, y)
+    known = y.notna().to_numpy()
+    alone = LinearRegression().fit(X[known], y[known])
+    assert_allclose(model.baseline_.coef_, alone.coef_)
+
+    # an error with another cause is raised, not hidden by the retry
+    class Broken(LinearRegression):
+        def fit(self, X, y, sample_weight=None):
+            raise RuntimeError("broken baseline")
+
+    with pytest.warns(MissingTargetWarning), pytest.raises(RuntimeError, match="br"):
+        ResidualRegressor(regressor=LinearRegression(), baseline=Broken()).fit(X, y)

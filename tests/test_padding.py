@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.testing import assert_array_equal
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
@@ -164,3 +165,86 @@ def test_baselines_with_history_warn_only_without_it(baseline):
         model.predict(X.iloc[60:])
         model.predict(X.iloc[:60])
         NaiveForecaster(target="y").fit(X, y).predict(X.iloc[[-1]])
+
+
+def test_the_imputer_reports_a_leading_gap_filled_by_its_fallback():
+    frame = _frame()
+    values = frame.to_numpy()
+    imputer = TimeSeriesImputer().fit(values[:60])
+    new = values[60:70].copy()
+    new[:3, 0] = np.nan  # nothing before X says what these rows were
+    with pytest.warns(PaddingWarning, match=r"TimeSeriesImputer computed the first 3"):
+        imputer.transform(new)
+    seasonal = TimeSeriesImputer(strategy="seasonal", period=4).fit(values[:60])
+    new[:3, 0] = values[60:63, 0]
+    new[[1, 5], 0] = np.nan  # phase 1's first two values: rows 1 and 5
+    with pytest.warns(PaddingWarning, match=r"computed the first 6 of the 10"):
+        seasonal.transform(new)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        # the continuing fold fills it from the training data's last value
+        later = frame.iloc[60:70].copy()
+        later.iloc[:3, 0] = np.nan
+        TimeSeriesImputer().fit(frame.iloc[:60]).transform(later)
+        # no leading gap; fill values that read no earlier row; padding asked
+        TimeSeriesImputer().fit(values[:60]).transform(values[60:70])
+        TimeSeriesImputer(strategy="mean").fit(values[:60]).transform(new)
+        TimeSeriesImputer(continuation=False).fit(values[:60]).transform(new)
+        # the training data itself, with its own leading gap
+        gappy = values[:60].copy()
+        gappy[:4, 0] = np.nan
+        TimeSeriesImputer().fit(gappy).transform(gappy)
+
+
+@pytest.mark.parametrize("name", [*ESTIMATORS, "imputer"])
+def test_a_float32_copy_of_the_training_data_is_the_training_data(name):
+    values = _frame().to_numpy().copy()  # float64
+    values[:2, 0] = np.nan
+    est = (TimeSeriesImputer() if name == "imputer" else ESTIMATORS[name]()).fit(
+        values[:60]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        out = est.transform(values[:60].astype(np.float32))
+    assert out.dtype == np.float32
+    # genuinely new data in float32 still warns
+    new = values[61:70].astype(np.float32)
+    new[0, 0] = np.nan  # a leading gap, for the imputer
+    with pytest.warns(PaddingWarning):
+        est.transform(new)
+
+
+def test_a_numpy_search_declaring_continuation_is_quiet_and_equals_the_frame_search():
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sklstm import LSTMRegressor
+    from sklstm.datasets import load_airpassengers
+
+    X, y = make_supervised(load_airpassengers(), "passengers")
+
+    def search(continuation, data):
+        pipe = Pipeline(
+            [
+                ("scale", StandardScaler()),
+                ("window", Windower(window=12, continuation=continuation)),
+                ("lstm", LSTMRegressor(units=2, epochs=2, random_state=0)),
+            ]
+        ).set_output(transform="pandas")
+        cv = GridSearchCV(
+            pipe, {"lstm__units": [2]}, cv=TimeSeriesSplit(3), refit=False
+        )
+        return cv.fit(*data).cv_results_
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        as_numpy = search(True, (X.to_numpy(), y.to_numpy()))
+        as_frame = search("auto", (X, y))  # the index continues: real history
+    for k in range(3):
+        key = f"split{k}_test_score"
+        assert_array_equal(as_numpy[key], as_frame[key])
+    # NumPy folds without the declaration: padded, and said so
+    with pytest.warns(PaddingWarning, match="Windower computed the first 11"):
+        padded = search("auto", (X.to_numpy(), y.to_numpy()))
+    assert padded["split0_test_score"] != as_numpy["split0_test_score"]

@@ -350,7 +350,13 @@ def test_tune_lstm_forecaster_picks_baseline_and_log(shrinkage_search):
     # the baseline select_baseline found best, on the same folds
     scores = search.baseline_scores_
     chosen = sklstm.recipe._selection._select_baseline(
-        X_train, y_train, target="passengers", m=12, log=True, n_splits=2
+        X_train,
+        y_train,
+        target="passengers",
+        m=12,
+        log=True,
+        n_splits=2,
+        log_columns=["passengers"],  # tune decides them once, on all of X
     )[2]
     assert (
         best.baseline.get_params(deep=False).keys()
@@ -569,3 +575,91 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     assert out.index("The recipe's MASE") < out.index("90% prediction intervals")
     assert out.index("intervals' calibration") < out.index("[5/5]")
     assert out_png.stat().st_size > 10_000
+
+
+# ---- log space per column ------------------------------------------------------
+def _with_covariates():
+    """AirPassengers with a 0/1 dummy and a signed covariate sin(t) (0 at t=0)."""
+    frame = load_airpassengers()
+    t = np.arange(len(frame))
+    frame["summer"] = ((t % 12 >= 5) & (t % 12 <= 7)).astype(float)
+    frame["sin"] = np.sin(2 * np.pi * t / 12)
+    frame["level"] = 100.0 + t  # strictly positive: logged
+    return frame
+
+
+def test_recipe_in_log_space_logs_the_target_and_positive_columns_only():
+    from sklstm.exceptions import LogSpaceWarning
+
+    X_train, X_test, y_train, _ = train_test_split_series(
+        _with_covariates(), "passengers", n_test=36
+    )
+    model = make_lstm_forecaster(
+        target="passengers", m=12, log=True, units=2, epochs=1, moving_average=None
+    )
+    with pytest.warns(LogSpaceWarning, match=r"\['summer', 'sin'\]") as caught:
+        model.fit(X_train, y_train)
+    assert len([w for w in caught if w.category is LogSpaceWarning]) == 1
+    log = model.regressor_.named_steps["log"]
+    assert list(log.feature_names_in_[log.log_columns_]) == ["passengers", "level"]
+    logged = np.asarray(log.transform(X_train))
+    assert_array_equal(logged[:, 0], np.log(X_train["passengers"]))
+    assert_array_equal(logged[:, 1:3], X_train[["summer", "sin"]])  # unchanged
+    assert_array_equal(logged[:, 3], np.log(X_train["level"]))
+    pred = model.predict(X_test)
+    assert pred.shape == (36,) and np.isfinite(pred).all()
+    # a logged column that reaches 0 later: an error naming it and the value
+    bad = X_test.copy()
+    bad.iloc[5, bad.columns.get_loc("level")] = 0.0
+    with pytest.raises(ValueError, match=r"column 'level' is in log space.*holds 0\.0"):
+        model.predict(bad)
+
+
+def test_tune_log_auto_decides_on_the_target_and_says_it_once(monkeypatch):
+    from sklstm.exceptions import LogSpaceWarning
+
+    X_train, _, y_train, _ = train_test_split_series(
+        _with_covariates(), "passengers", n_test=36
+    )
+    monkeypatch.setitem(sklstm.recipe._build._LSTM_DEFAULTS, "epochs", 1)
+    with pytest.warns(LogSpaceWarning) as caught:
+        search = tune_lstm_forecaster(
+            X_train,
+            y_train,
+            target="passengers",
+            m=12,
+            baseline="seasonal",
+            param_grid={"regressor__lstm__estimator__units": [2, 3]},
+            n_splits=2,
+            units=2,
+        )
+    # one warning for the whole search (2 candidates x 2 folds + refit)
+    assert [str(w.message) for w in caught if w.category is LogSpaceWarning] == [
+        "tune_lstm_forecaster: column(s) ['summer', 'sin'] hold values <= 0 in the "
+        "training rows and stay outside log space; the target and the other "
+        "columns are logged."
+    ]
+    best = search.best_estimator_
+    assert best.log is True  # the signed covariate no longer costs the target
+    log = best.regressor_.named_steps["log"]
+    assert list(log.feature_names_in_[log.log_columns_]) == ["passengers", "level"]
+    # a target with a value <= 0: no log space
+    y_signed = y_train - float(y_train.min())
+    assert not sklstm.recipe._tune._resolve_log("auto", X_train, y_signed, "passengers")
+
+
+def test_log_step_equals_np_log_on_positive_data():
+    """All-positive data: the log step is np.log of the frame, bit for bit."""
+    from sklearn.preprocessing import FunctionTransformer
+
+    X_train, _, _, _ = train_test_split_series(
+        _with_covariates()[["passengers", "level"]], "passengers", n_test=36
+    )
+    clipped = OutlierClipper(method="iqr", factor=3.0).set_output(transform="pandas")
+    clipped = clipped.fit_transform(X_train)
+    new = sklstm.recipe._build.log_step("passengers").set_output(transform="pandas")
+    old = FunctionTransformer(np.log, feature_names_out="one-to-one")
+    old.set_output(transform="pandas")
+    pd.testing.assert_frame_equal(
+        new.fit_transform(clipped), old.fit_transform(clipped)
+    )

@@ -251,11 +251,18 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             warnings.simplefilter("ignore", MissingTargetWarning)  # warned once
             try:
                 return baseline.fit(X, y)
-            except ValueError as exc:  # a baseline that rejects NaN targets
-                if "NaN" not in str(exc):
-                    raise
+            except Exception as first:  # judged by the retry below
+                failed = first
+        # A baseline that rejects unknown targets, whatever its error says: fit
+        # it on the rows whose target is known. If that fails too, the failure
+        # has another cause: raise it, with the first one as its context.
         rows = np.flatnonzero(known)
-        return baseline.fit(_safe_indexing(X, rows), _safe_indexing(y, rows))
+        try:
+            return clone(self.baseline).fit(
+                _safe_indexing(X, rows), _safe_indexing(y, rows)
+            )
+        except Exception as exc:
+            raise exc from failed
 
     def _fit_regressor(self, X, residual, known, fit_params):
         regressor = clone(self.regressor)

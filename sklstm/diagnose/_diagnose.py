@@ -135,8 +135,10 @@ divergence_factor, min_best_epoch : float or int
     )
     _check_forecast_pair(y_test, y_pred)
     run = _unwrap(estimator) if estimator is not None else None
+    classifier = run is not None and run.loss == "log_loss"
+    _check_no_forecast_of_labels(classifier, y_pred)
     # a classifier's y holds labels: the data checks read X alone
-    data = _prepare(X, None if run is not None and run.loss == "log_loss" else y)
+    data = _prepare(X, None if classifier else y)
     forecast = None
     if y_pred is not None:
         forecast = diagnose_forecast(y_test, y_pred, y_train=_y_train(data, m), m=m)
@@ -156,6 +158,17 @@ def _check_forecast_pair(y_test, y_pred):
             "y_test and y_pred go together: pass both to diagnose the forecasts, "
             f"or neither (got y_test={'None' if y_test is None else '...'}, "
             f"y_pred={'None' if y_pred is None else '...'})."
+        )
+
+
+def _check_no_forecast_of_labels(classifier, y_pred):
+    if classifier and y_pred is not None:
+        raise ValueError(
+            "y_test and y_pred were given with a classifier (an LSTMClassifier, "
+            "trained on cross-entropy): the forecast checks (echo, flat line, "
+            "bias, MASE) read numbers, not class labels. Leave y_test and y_pred "
+            "out for a classifier, and score its labels with sklearn.metrics "
+            "(e.g. balanced_accuracy_score)."
         )
 
 

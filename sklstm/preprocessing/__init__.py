@@ -11,6 +11,7 @@ and its "mean" and "median" strategies (see :class:`TimeSeriesImputer`).
 from sklstm.preprocessing._diff import DiffFeatures
 from sklstm.preprocessing._impute import TimeSeriesImputer
 from sklstm.preprocessing._lags import LagFeatures
+from sklstm.preprocessing._log import LogTransformer
 from sklstm.preprocessing._outliers import OutlierClipper
 from sklstm.preprocessing._rolling import RollingFeatures
 from sklstm.preprocessing._window import Windower
@@ -18,6 +19,7 @@ from sklstm.preprocessing._window import Windower
 __all__ = [
     "DiffFeatures",
     "LagFeatures",
+    "LogTransformer",
     "OutlierClipper",
     "RollingFeatures",
     "TimeSeriesImputer",

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _order, _TimeAwareTransformer
 from sklstm.utils._compat import Interval, StrOptions, _check_feature_names_in
+from sklstm.utils._padding import report_padding, same_start
 
 
 def _ffill(Q, limit, fallback, init_value=None, init_count=None):
@@ -47,6 +48,25 @@ def _ffill(Q, limit, fallback, init_value=None, init_count=None):
     if not np.shares_memory(filled, out):  # pandas made a copy after all
         out = np.array(filled)
     return out[top:]
+
+
+def _leading_gap(X, p):
+    """Rows of ``X`` before the first valid value of their column (and phase).
+
+    The first rows that ffill (``p=1``) or the seasonal fill (``p`` phases)
+    can only fill from before ``X``: 0 when every column (phase) starts with a
+    value.
+    """
+    n, f = X.shape
+    m = -(-n // p)
+    Q = np.full((m * p, f), np.nan)
+    Q[:n] = X
+    valid = ~np.isnan(Q.reshape(m, p, f))
+    k = np.where(valid.any(axis=0), valid.argmax(axis=0), m)  # leading NaN per phase
+    if not k.any():
+        return 0
+    last = np.arange(p)[:, None] + p * (k - 1)  # last leading-NaN row per phase
+    return int(min(n, last[k > 0].max() + 1))
 
 
 class TimeSeriesImputer(_TimeAwareTransformer):
@@ -154,7 +174,11 @@ class TimeSeriesImputer(_TimeAwareTransformer):
     ``[nan, 50, 2]`` gives ``[50, 50, 2]``), and "mean" and "median" fill with
     a statistic of the whole column. "ffill", "seasonal" and "constant" with
     ``fallback="constant"`` never use a later row, even there. A column that is
-    all NaN in :meth:`fit` raises a ``ValueError``.
+    all NaN in :meth:`fit` raises a ``ValueError``. On later data that does
+    not continue the training data, a gap at its very start takes the
+    ``fallback`` too with "ffill", "seasonal" and "linear" (the rows before it
+    are unknown): ``transform`` reports those rows with a
+    :class:`~sklstm.exceptions.PaddingWarning`.
 
     In a :class:`~sklearn.pipeline.Pipeline`, call
     ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
@@ -259,6 +283,29 @@ class TimeSeriesImputer(_TimeAwareTransformer):
         values = np.take_along_axis(phases, np.maximum(last, 0)[None], axis=0)[0]
         self.last_valid_ = np.where(last >= 0, values, np.nan).astype(np.float64)
         self.trailing_nan_ = (m - 1 - last).astype(np.intp)
+        # the first training rows: data starting with them is filled as in fit
+        self._head = X[: min(n, _leading_gap(X, p) + p)].copy()
+
+    def _check_padding(self, X):
+        """Report a leading gap filled by ``fallback`` (see ``PaddingWarning``).
+
+        "ffill", "seasonal" and "linear" fill a gap from the rows before it;
+        at the start of data that does not continue the training data those
+        rows are unknown, and the gap takes the ``fallback`` value instead.
+        Silent when ``X`` starts with the training data's first rows (filled
+        so in fit too), with ``continuation=False`` (asked for), and for the
+        strategies that never read earlier rows.
+        """
+        if (
+            self.strategy not in ("ffill", "seasonal", "linear")
+            or self.continuation is False
+            or X.shape[0] == 0
+        ):
+            return
+        p = self.period if self.strategy == "seasonal" else 1
+        n_padded = _leading_gap(X, p)
+        if n_padded and not same_start(X, getattr(self, "_head", X[:0])):
+            report_padding(self, n_rows=X.shape[0], n_history=n_padded)
 
     def _transform_array(self, X, continuation):
         n, f = X.shape

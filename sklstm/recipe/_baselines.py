@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.preprocessing import StandardScaler
 
 from sklstm.compose import ResidualRegressor
 from sklstm.forecasting import (
@@ -21,6 +21,7 @@ from sklstm.forecasting import (
 from sklstm.forecasting._ridge import _PROTOCOL_ALPHAS
 from sklstm.preprocessing import DiffFeatures, LagFeatures, TimeSeriesImputer
 
+from ._build import log_step
 from ._folds import min_train_rows
 
 
@@ -55,10 +56,11 @@ class _RidgeOnCompleteRows(RegressorMixin, BaseEstimator):
         return self.ridge_.predict(np.nan_to_num(np.asarray(X, dtype=np.float64)))
 
 
-def _differenced_ridge(*, target, n_lags, log, period=None):
+def _differenced_ridge(*, target, n_lags, log, period=None, log_columns=None):
     """RidgeCV on lags of the differenced series: a linear, ARIMA-like forecast.
 
-    The series (every column, in log space with ``log``) is differenced once,
+    The series (with ``log``, the target and the columns ``log_columns``, by
+    default those strictly positive in training, in log space) is differenced once,
     or with ``period`` seasonally and then once (the seasonal differences are
     kept as inputs too); RidgeCV on its last ``n_lags`` rows predicts what the
     naive forecast (with ``period``: the seasonal naive one with growth)
@@ -66,9 +68,7 @@ def _differenced_ridge(*, target, n_lags, log, period=None):
     """
     steps = [("impute", TimeSeriesImputer(strategy="ffill"))]
     if log:
-        steps.append(
-            ("log", FunctionTransformer(np.log, feature_names_out="one-to-one"))
-        )
+        steps.append(("log", log_step(target, log_columns)))
     # warm-up rows are NaN, and the Ridge skips them: it never learns padding
     if period is not None:
         steps.append(
@@ -138,7 +138,7 @@ def _airline_candidates(*, target, periods, log, n_min):
     return candidates
 
 
-def _differenced_ridge_candidates(*, target, periods, log, n_min):
+def _differenced_ridge_candidates(*, target, periods, log, n_min, log_columns):
     """Ridge on lags of the (seasonally) differenced series (ARIMA-like).
 
     With a season, the lags reach one step beyond one and two seasons (the
@@ -151,18 +151,22 @@ def _differenced_ridge_candidates(*, target, periods, log, n_min):
     room = n_min * 3 // 4
     for n_lags in (k for k in lags if k + history <= room):
         candidates[f"ridge on differences(n_lags={n_lags})"] = _differenced_ridge(
-            target=target, n_lags=n_lags, log=log
+            target=target, n_lags=n_lags, log=log, log_columns=log_columns
         )
         if periods:
             candidates[f"ridge on seasonal differences(n_lags={n_lags})"] = (
                 _differenced_ridge(
-                    target=target, n_lags=n_lags, log=log, period=periods[-1]
+                    target=target,
+                    n_lags=n_lags,
+                    log=log,
+                    period=periods[-1],
+                    log_columns=log_columns,
                 )
             )
     return candidates
 
 
-def _baseline_candidates(X, *, target, periods, log, n_splits):
+def _baseline_candidates(X, *, target, periods, log, n_splits, log_columns=None):
     """The baselines :func:`~sklstm.recipe.select_baseline` scores, by name."""
     n_min = min_train_rows(len(X), n_splits)
     return {
@@ -172,6 +176,10 @@ def _baseline_candidates(X, *, target, periods, log, n_splits):
         ),
         **_airline_candidates(target=target, periods=periods, log=log, n_min=n_min),
         **_differenced_ridge_candidates(
-            target=target, periods=periods, log=log, n_min=n_min
+            target=target,
+            periods=periods,
+            log=log,
+            n_min=n_min,
+            log_columns=log_columns,
         ),
     }

@@ -1,10 +1,12 @@
 """Building the recipe: one estimator that applies every fix of the seed."""
 
-import numpy as np
+import warnings
+
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.preprocessing import StandardScaler
 
 from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
+from sklstm.exceptions import LogSpaceWarning
 from sklstm.forecasting import (
     AirlineForecaster,
     NaiveForecaster,
@@ -14,6 +16,7 @@ from sklstm.forecasting import (
 from sklstm.preprocessing import (
     DiffFeatures,
     LagFeatures,
+    LogTransformer,
     OutlierClipper,
     RollingFeatures,
     TimeSeriesImputer,
@@ -98,6 +101,45 @@ def _make_baseline(baseline, target, periods, log):
     return NaiveForecaster(target=target)
 
 
+def log_step(target, columns=None):
+    """The recipe's log step: the target always, the other columns as decided.
+
+    ``columns`` None: the target and every column strictly positive in the
+    training rows of each fit (the others named once by a LogSpaceWarning);
+    a list (from :func:`resolve_log_columns`): exactly those columns, quietly.
+    """
+    if columns is None:
+        return LogTransformer(columns=[target])
+    return LogTransformer(columns=list(columns), others="passthrough")
+
+
+def resolve_log_columns(X, target, caller):
+    """The columns the recipe logs on ``X``: the target and the positive ones.
+
+    Decided once on all the training rows, so that every fold of a search logs
+    the same columns and says nothing; the columns left out are named here,
+    in one LogSpaceWarning. Names when X has them, else positions.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LogSpaceWarning)  # said below, once
+        fitted = LogTransformer(columns=[target]).fit(X)
+    names = getattr(fitted, "feature_names_in_", None)
+
+    def label(j):
+        return str(names[j]) if names is not None else int(j)
+
+    left_out = [label(j) for j in fitted.passthrough_columns_]
+    if left_out:
+        warnings.warn(
+            f"{caller}: column(s) {left_out} hold values <= 0 in the training "
+            "rows and stay outside log space; the target and the other columns "
+            "are logged.",
+            LogSpaceWarning,
+            stacklevel=3,
+        )
+    return [label(j) for j in fitted.log_columns_]
+
+
 def _feature_steps(*, target, periods, log, baseline, seasonal_lags, moving_average):
     """The pipeline's steps before scaling: clean, (log), lags, differences, MA."""
     steps = [
@@ -105,9 +147,7 @@ def _feature_steps(*, target, periods, log, baseline, seasonal_lags, moving_aver
         ("clip", OutlierClipper(method="iqr", factor=3.0)),
     ]
     if log:
-        steps.append(
-            ("log", FunctionTransformer(np.log, feature_names_out="one-to-one"))
-        )
+        steps.append(("log", log_step(target)))
     if seasonal_lags:
         steps.append(
             ("seasonal_lags", LagFeatures(lags=seasonal_lags, columns=[target]))
@@ -178,8 +218,15 @@ def make_lstm_forecaster(
         the seasonal lag features, the seasonal baseline (the longest period)
         and the Ridge baseline's default lags.
     log : bool, default=False
-        Work in log space (inputs and the residual): for strictly positive
-        series whose swings grow with their level.
+        Work in log space (the target, its residual and the inputs that allow
+        it): for strictly positive series whose swings grow with their level.
+        The target's column is logged (a value <= 0 in it is an error), and so
+        is every other column that is strictly positive in the training rows
+        of a fit; the others (0/1 dummies, signed covariates) pass through
+        unchanged, named once by a :class:`~sklstm.exceptions.LogSpaceWarning`
+        (``step "log"``, a :class:`~sklstm.preprocessing.LogTransformer`). A
+        logged column that holds a value <= 0 at predict time raises a
+        ``ValueError`` naming it.
     window : int, default=8
         Length of the LSTM's input windows (rows of the past).
     moving_average : int or None, default=4

@@ -10,6 +10,7 @@ from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting import CombinedForecaster
 
 from ._baselines import _baseline_candidates
+from ._build import resolve_log_columns
 from ._folds import check_int, mae_of_known_targets, periods_of, recipe_cv
 
 __all__ = ["select_baseline"]
@@ -54,7 +55,9 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
         Seasonal period(s).
     log : bool, default=False
         Multiplicative growth for the seasonal baselines, and the differenced
-        Ridge models in log space.
+        Ridge models in log space (the target and the columns strictly
+        positive in X; the others, named once by a
+        :class:`~sklstm.exceptions.LogSpaceWarning`, pass through).
     n_splits : int, default=3
         Number of validation folds.
 
@@ -85,8 +88,9 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     >>> round(scores["naive"], 1), round(scores["seasonal"], 1), round(scores[name], 1)
     (36.5, 10.1, 8.9)
     """
+    log_columns = resolve_log_columns(X, target, "select_baseline") if log else None
     name, scores, _ = _select_baseline(
-        X, y, target=target, m=m, log=log, n_splits=n_splits
+        X, y, target=target, m=m, log=log, n_splits=n_splits, log_columns=log_columns
     )
     return name, scores
 
@@ -151,11 +155,20 @@ def _score_pairs(scores, predictions, truths):
     return pairs
 
 
-def _select_baseline(X, y, *, target, m, log, n_splits):
-    """:func:`select_baseline`, also returning the chosen (unfitted) estimator."""
+def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
+    """:func:`select_baseline`, also returning the chosen (unfitted) estimator.
+
+    ``log_columns``: the columns the differenced Ridge models log (from
+    :func:`resolve_log_columns`); None: each fit decides.
+    """
     check_int("n_splits", n_splits, 2)
     candidates = _baseline_candidates(
-        X, target=target, periods=periods_of(m), log=log, n_splits=n_splits
+        X,
+        target=target,
+        periods=periods_of(m),
+        log=log,
+        n_splits=n_splits,
+        log_columns=log_columns,
     )
     folds = list(recipe_cv(len(X), n_splits).split(X))
     truths = [_safe_indexing(y, test) for _, test in folds]

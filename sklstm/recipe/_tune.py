@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV, ParameterGrid
 
 from sklstm.utils import ProgressScorer
 
-from ._build import make_lstm_forecaster
+from ._build import make_lstm_forecaster, resolve_log_columns
 from ._folds import check_int, default_scoring, min_train_rows, periods_of, recipe_cv
 from ._selection import _select_baseline
 from ._shrinkage import SHRINKAGES, _BestShrunk, _ShrinkageScores, apply_best_shrinkage
@@ -76,17 +76,30 @@ def _check_shrinkages(shrinkages):
     return shrinkages
 
 
-def _resolve_log(log, X, y):
-    """``log`` checked; "auto": True when every known value is > 0."""
+def _target_values(X, target):
+    """The target's column of X, as floats."""
+    if isinstance(target, str):
+        return np.asarray(X[target], dtype=float)
+    if hasattr(X, "iloc"):
+        return np.asarray(X.iloc[:, target], dtype=float)
+    return np.asarray(X, dtype=float)[:, target]
+
+
+def _resolve_log(log, X, y, target):
+    """``log`` checked; "auto": True when every known value of the target is > 0.
+
+    The target alone decides: other columns that cannot be logged pass
+    through (see :func:`resolve_log_columns`) and cost the target nothing.
+    """
     if not isinstance(log, str):
         return log
     if log != "auto":
         raise ValueError(f"log={log!r} must be True, False or 'auto'.")
     # gaps (NaN) are filled or left out of training: judge the known values
-    X_num, y_num = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    return bool(
-        np.all(X_num[~np.isnan(X_num)] > 0) and np.all(y_num[~np.isnan(y_num)] > 0)
+    values = np.concatenate(
+        [_target_values(X, target), np.asarray(y, dtype=float).ravel()]
     )
+    return bool(np.all(values[~np.isnan(values)] > 0))
 
 
 def _progress_scoring(scoring, param_grid, n_splits, label):
@@ -143,8 +156,12 @@ def tune_lstm_forecaster(
     m : int or sequence of int, default=1
         Seasonal period(s) (see :func:`make_lstm_forecaster`).
     log : bool or "auto", default="auto"
-        Log space (see :func:`make_lstm_forecaster`); "auto": when every value
-        of X and y is strictly positive.
+        Log space (see :func:`make_lstm_forecaster`); "auto": when every known
+        value of the target (its column of X, and y) is strictly positive,
+        whatever the other columns hold. Which other columns are logged is
+        decided once, on all of X (those strictly positive there); the rest
+        pass through in every fit, named once by a
+        :class:`~sklstm.exceptions.LogSpaceWarning`.
     baseline : "auto", str or estimator, default="auto"
         What the LSTM corrects: "naive", "seasonal", "ridge", "airline" or an
         estimator (see :func:`make_lstm_forecaster`); "auto" asks
@@ -225,11 +242,21 @@ def tune_lstm_forecaster(
     if n_seeds is None:
         n_seeds = _BUDGET_SEEDS.get(budget, 1)
     shrinkages = _check_shrinkages(shrinkages)
-    log = _resolve_log(log, X, y)
+    log = _resolve_log(log, X, y, target)
+    # one decision for every fold, said once
+    log_columns = None
+    if log:
+        log_columns = resolve_log_columns(X, target, "tune_lstm_forecaster")
     baseline_scores = None
     if isinstance(baseline, str) and baseline == "auto":
         _, baseline_scores, baseline = _select_baseline(
-            X, y, target=target, m=m, log=log, n_splits=n_splits
+            X,
+            y,
+            target=target,
+            m=m,
+            log=log,
+            n_splits=n_splits,
+            log_columns=log_columns,
         )
     label = "MAE" if scoring == "neg_mean_absolute_error" else None
     scoring = default_scoring(scoring)  # validation rows with NaN y: skipped
@@ -242,6 +269,10 @@ def tune_lstm_forecaster(
         random_state=random_state,
         **lstm_params,
     )
+    if log:  # the columns decided above, in every fold
+        estimator.set_params(
+            regressor__log__columns=log_columns, regressor__log__others="passthrough"
+        )
     if verbose:
         scoring = _progress_scoring(scoring, param_grid, n_splits, label)
     refit = _BestShrunk(shrinkages)

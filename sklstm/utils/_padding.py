@@ -25,11 +25,18 @@ def same_start(X, head):
 
     Then the rows of ``X`` that need padding were padded the same way in ``fit``:
     this is the training data (or a frame extending it), not new data.
+    A copy in another float precision (float32 of float64 training data, the
+    dtype Keras works in) is the same data: both are compared in the lower
+    precision of the two.
     """
     n = min(len(X), len(head))
     if n == 0:
         return False
-    return bool(np.array_equal(X[:n], head[:n], equal_nan=True))
+    X, head = np.asarray(X[:n]), np.asarray(head[:n])
+    if X.dtype != head.dtype and X.dtype.kind == head.dtype.kind == "f":
+        low = min(X.dtype, head.dtype, key=lambda d: d.itemsize)
+        X, head = X.astype(low, copy=False), head.astype(low, copy=False)
+    return bool(np.array_equal(X, head, equal_nan=True))
 
 
 _FIX = (
