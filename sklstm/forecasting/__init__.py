@@ -6,7 +6,8 @@ target at t+1 .. t+h) with :func:`make_supervised`;
 :func:`evaluate_forecaster` runs the whole protocol for one estimator. The
 baselines are scikit-learn regressors in the same framing, so they are scored
 exactly like a pipeline. :func:`forecast` gives the next values after the end of
-a frame, indexed by their timestamps. Nothing here imports TensorFlow.
+a frame, indexed by their timestamps. :func:`to_panel` indexes a long frame of
+many series by (series, time), the panel form. Nothing here imports TensorFlow.
 """
 
 from ._airline import AirlineForecaster
@@ -17,6 +18,7 @@ from ._evaluate import evaluate_forecaster
 from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
 from ._naive import NaiveForecaster, SeasonalNaiveForecaster
+from ._panel import to_panel
 from ._ridge import RidgeLagForecaster
 from ._supervised import make_supervised, train_test_split_series
 
@@ -33,5 +35,6 @@ __all__ = [
     "interval_scores",
     "make_supervised",
     "mean_absolute_scaled_error",
+    "to_panel",
     "train_test_split_series",
 ]
