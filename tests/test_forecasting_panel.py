@@ -1,0 +1,145 @@
+"""Panels (MultiIndex (series, time)) through framing, splits, CV, scores, forecasts.
+
+Every panel result is checked against the single-series function applied to
+each series alone, or against values computed by hand.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm.forecasting import make_supervised, train_test_split_series
+
+# three series of different lengths and start dates; series k's values lie in
+# [1000 k, 1000 k + 999], so a value taken from another series shows at once
+LENGTHS = {"a": 30, "b": 45, "c": 38}
+STARTS = {"a": "2020-01-01", "b": "2018-10-01", "c": "2019-06-01"}
+
+
+def _series_frame(k, name):
+    n = LENGTHS[name]
+    steps = np.arange(n, dtype=np.float64)
+    sales = 1000.0 * k + 10.0 + steps * (k + 1) + 3.0 * np.sin(steps * (k + 2))
+    index = pd.date_range(STARTS[name], periods=n, freq="MS", name="month")
+    return pd.DataFrame({"sales": sales, "price": 2.0 * steps + k}, index=index)
+
+
+def _as_panel(frames):
+    return pd.concat(frames, names=["store"])
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return {name: _series_frame(k, name) for k, name in enumerate(LENGTHS)}
+
+
+@pytest.fixture(scope="module")
+def panel(frames):
+    return _as_panel(frames)
+
+
+def _concat_per_series(frames, function):
+    """Stack each output of ``function(frame)`` over the series, as a panel."""
+    parts = {name: function(frame) for name, frame in frames.items()}
+    n_outputs = len(next(iter(parts.values())))
+    return [
+        pd.concat({name: out[i] for name, out in parts.items()}, names=["store"])
+        for i in range(n_outputs)
+    ]
+
+
+def _assert_same(result, expected):
+    for got, want in zip(result, expected, strict=True):
+        if isinstance(want, pd.Series):
+            pd.testing.assert_series_equal(got, want)
+        else:
+            pd.testing.assert_frame_equal(got, want)
+
+
+# --- framing and the protocol split ---------------------------------------------
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_make_supervised_panel_is_per_series_framing(frames, panel, horizon):
+    result = make_supervised(panel, "sales", horizon=horizon)
+    expected = _concat_per_series(
+        frames, lambda frame: make_supervised(frame, "sales", horizon=horizon)
+    )
+    _assert_same(result, expected)
+
+
+def test_make_supervised_panel_hand_values(panel):
+    X, y = make_supervised(panel, "sales", horizon=2)
+    # each series loses its own last 2 rows, not the panel its last 2
+    assert len(X) == sum(LENGTHS.values()) - 2 * len(LENGTHS)
+    assert X.index.equals(y.index)
+    for name in LENGTHS:
+        sales = panel.loc[name, "sales"].to_numpy()
+        np.testing.assert_array_equal(y.loc[name, "sales_h1"], sales[1:-1])
+        np.testing.assert_array_equal(y.loc[name, "sales_h2"], sales[2:])
+        np.testing.assert_array_equal(X.loc[name, "sales"], sales[:-2])
+    # the last row of "a" forecasts a's own last values, not b's first ones
+    last_a = y.loc["a"].iloc[-1].to_numpy()
+    np.testing.assert_array_equal(last_a, panel.loc["a", "sales"].iloc[-2:])
+
+
+def test_make_supervised_one_series_panel_equals_the_series(frames):
+    X, y = make_supervised(_as_panel({"a": frames["a"]}), "sales", horizon=2)
+    X1, y1 = make_supervised(frames["a"], "sales", horizon=2)
+    np.testing.assert_array_equal(X.to_numpy(), X1.to_numpy())
+    np.testing.assert_array_equal(y.to_numpy(), y1.to_numpy())
+    assert X.index.get_level_values(1).equals(X1.index)
+
+
+@pytest.mark.parametrize("n_test", [6, 0.2])
+@pytest.mark.parametrize("horizon", [1, 4])
+def test_split_panel_is_per_series_split(frames, panel, n_test, horizon):
+    result = train_test_split_series(panel, "sales", horizon=horizon, n_test=n_test)
+    expected = _concat_per_series(
+        frames,
+        lambda frame: train_test_split_series(
+            frame, "sales", horizon=horizon, n_test=n_test
+        ),
+    )
+    _assert_same(result, expected)
+
+
+def test_split_panel_test_part_is_the_last_points_of_every_series(panel):
+    n_test, horizon = 6, 3
+    X_train, X_test, y_train, y_test = train_test_split_series(
+        panel, "sales", horizon=horizon, n_test=n_test
+    )
+    for name, n in LENGTHS.items():
+        sales = panel.loc[name, "sales"].to_numpy()
+        n_train = n - n_test
+        assert len(X_test.loc[name]) == n_test
+        # no training target from the test part; the test rows continue the train
+        assert y_train.loc[name].to_numpy().max() == sales[:n_train].max()
+        assert len(X_train.loc[name]) == n_train - horizon
+        # the scored origins' targets are the series' last n_test points
+        scored = y_test.loc[name].iloc[horizon - 1 :, 0].to_numpy()
+        np.testing.assert_array_equal(scored, sales[n_train : n - horizon + 1])
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda p: p.iloc[np.r_[0:5, 40:45, 5:30]], "series 'a'.*not contiguous"),
+        (lambda p: p.iloc[np.r_[1, 0, 2:30]], "series 'a'.*strictly increasing"),
+        (lambda p: p.iloc[np.r_[0:30, 30:33, 32:75]], "series 'b'.*strictly"),
+    ],
+)
+def test_panel_order_errors_name_the_series(panel, build, message):
+    with pytest.raises(ValueError, match=message):
+        make_supervised(build(panel), "sales")
+    with pytest.raises(ValueError, match=message):
+        train_test_split_series(build(panel), "sales", n_test=5)
+
+
+def test_panel_length_errors_name_the_series(panel):
+    with pytest.raises(ValueError, match=r"series 'a'.*horizon=30 must be smaller"):
+        make_supervised(panel, "sales", horizon=30)
+    with pytest.raises(ValueError, match=r"series 'a'.*n_test=30 must be"):
+        train_test_split_series(panel, "sales", n_test=30)
+    with pytest.raises(ValueError, match="horizon=0 must be an integer >= 1"):
+        make_supervised(panel, "sales", horizon=0)
