@@ -7,8 +7,14 @@ each series alone, or against values computed by hand.
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from sklstm.forecasting import make_supervised, train_test_split_series
+from sklstm.forecasting import (
+    PanelTimeSeriesSplit,
+    make_supervised,
+    train_test_split_series,
+)
 
 # three series of different lengths and start dates; series k's values lie in
 # [1000 k, 1000 k + 999], so a value taken from another series shows at once
@@ -143,3 +149,104 @@ def test_panel_length_errors_name_the_series(panel):
         train_test_split_series(panel, "sales", n_test=30)
     with pytest.raises(ValueError, match="horizon=0 must be an integer >= 1"):
         make_supervised(panel, "sales", horizon=0)
+
+
+# --- the time-ordered CV splitter ---------------------------------------------
+
+
+def _times(panel, rows):
+    return panel.index.get_level_values(1)[rows]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"n_splits": 3},
+        {"n_splits": 4, "test_size": 5, "gap": 2},
+        {"n_splits": 3, "test_size": "last_half", "max_train_size": 20},
+    ],
+)
+def test_panel_split_folds_follow_time_stamps(panel, params):
+    cv = PanelTimeSeriesSplit(**params)
+    times = np.sort(panel.index.get_level_values(1).unique())
+    expected = TimeSeriesSplit(
+        n_splits=params["n_splits"],
+        test_size=len(times) // (2 * params["n_splits"])
+        if params.get("test_size") == "last_half"
+        else params.get("test_size"),
+        gap=params.get("gap", 0),
+        max_train_size=params.get("max_train_size"),
+    ).split(times)
+    folds = list(cv.split(panel))
+    assert len(folds) == cv.get_n_splits() == params["n_splits"]
+    for (train, test), (train_t, test_t) in zip(folds, expected, strict=True):
+        # a test stamp never precedes a training stamp, in any series
+        assert _times(panel, test).min() > _times(panel, train).max()
+        # every row of every series at the fold's stamps, and no other row
+        assert set(_times(panel, train)) == set(times[train_t])
+        assert set(_times(panel, test)) == set(times[test_t])
+        expected_test = panel.index.get_level_values(1).isin(times[test_t])
+        np.testing.assert_array_equal(test, np.flatnonzero(expected_test))
+        expected_train = panel.index.get_level_values(1).isin(times[train_t])
+        np.testing.assert_array_equal(train, np.flatnonzero(expected_train))
+
+
+def test_panel_split_differs_from_a_row_split(panel):
+    # TimeSeriesSplit on the rows would test on series "a" while training on
+    # the later stamps of series "b"; the panel splitter never does
+    train, test = next(TimeSeriesSplit(n_splits=3).split(panel))
+    assert _times(panel, test).min() < _times(panel, train).max()
+    for train, test in PanelTimeSeriesSplit(n_splits=3).split(panel):
+        assert _times(panel, test).min() > _times(panel, train).max()
+        assert set(panel.index[test].get_level_values(0)) == set(LENGTHS)
+
+
+def test_panel_split_rows_in_any_order(panel):
+    shuffled = panel.sample(frac=1.0, random_state=0)
+    for (train, test), (train_s, test_s) in zip(
+        PanelTimeSeriesSplit(3).split(panel),
+        PanelTimeSeriesSplit(3).split(shuffled),
+        strict=True,
+    ):
+        assert set(panel.index[test]) == set(shuffled.index[test_s])
+        assert set(panel.index[train]) == set(shuffled.index[train_s])
+
+
+def test_panel_split_in_grid_search(panel):
+    X, y = make_supervised(panel, "sales", horizon=1)
+    search = GridSearchCV(
+        Ridge(),
+        {"alpha": [0.1, 10.0]},
+        cv=PanelTimeSeriesSplit(n_splits=3),
+        scoring="neg_mean_absolute_error",
+    ).fit(X, y)
+    folds = list(PanelTimeSeriesSplit(n_splits=3).split(X))
+    train, test = folds[0]
+    model = Ridge(alpha=0.1).fit(X.iloc[train], y.iloc[train])
+    mae = np.mean(np.abs(model.predict(X.iloc[test]) - y.iloc[test]))
+    assert search.cv_results_["split0_test_score"][0] == pytest.approx(-mae)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"n_splits": 1}, "n_splits=1 must be an integer >= 2"),
+        ({"n_splits": 2.0}, "n_splits=2.0 must be an integer"),
+        ({"test_size": 0}, "test_size=0 must be None"),
+        ({"test_size": "half"}, "test_size='half' must be None"),
+        ({"gap": -1}, "gap=-1 must be an integer >= 0"),
+        ({"max_train_size": 0}, "max_train_size=0 must be None or an integer"),
+        ({"n_splits": 50}, "n_splits=50 .* more time stamps than the 46"),
+        ({"n_splits": 3, "test_size": 10, "gap": 20}, "gap=20 need more time"),
+    ],
+)
+def test_panel_split_errors_name_the_parameter(panel, params, message):
+    with pytest.raises(ValueError, match=message):
+        list(PanelTimeSeriesSplit(**params).split(panel))
+
+
+def test_panel_split_rejects_a_single_series(frames):
+    with pytest.raises(TypeError, match="X must be a panel.*DatetimeIndex"):
+        list(PanelTimeSeriesSplit(3).split(frames["a"]))
+    with pytest.raises(TypeError, match="X must be a panel.*ndarray"):
+        list(PanelTimeSeriesSplit(3).split(np.zeros((10, 2))))

@@ -18,6 +18,7 @@ from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
 from ._naive import NaiveForecaster, SeasonalNaiveForecaster
 from ._ridge import RidgeLagForecaster
+from ._splits import PanelTimeSeriesSplit
 from ._supervised import make_supervised, train_test_split_series
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "CombinedForecaster",
     "ConformalForecaster",
     "NaiveForecaster",
+    "PanelTimeSeriesSplit",
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",
     "evaluate_forecaster",
