@@ -7,11 +7,14 @@ each series alone, or against values computed by hand.
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import Ridge
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from sklstm.forecasting import (
+    NaiveForecaster,
     PanelTimeSeriesSplit,
+    evaluate_forecaster,
     make_supervised,
     train_test_split_series,
 )
@@ -250,3 +253,98 @@ def test_panel_split_rejects_a_single_series(frames):
         list(PanelTimeSeriesSplit(3).split(frames["a"]))
     with pytest.raises(TypeError, match="X must be a panel.*ndarray"):
         list(PanelTimeSeriesSplit(3).split(np.zeros((10, 2))))
+
+
+# --- evaluation ---------------------------------------------------------------
+
+
+class _BandForecaster(RegressorMixin, BaseEstimator):
+    """The naive forecast of column 0 with a fixed band: a row-wise interval model."""
+
+    def __init__(self, half_width=5.0):
+        self.half_width = half_width
+
+    def fit(self, X, y):
+        self.n_outputs_ = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+        return self
+
+    def predict(self, X):
+        values = np.asarray(X)[:, :1].astype(np.float64)
+        pred = np.repeat(values, self.n_outputs_, axis=1)
+        return pred[:, 0] if self.n_outputs_ == 1 else pred
+
+    def predict_interval(self, X, coverage=0.9):
+        pred = self.predict(X)
+        return np.stack([pred - self.half_width, pred + self.half_width], axis=-1)
+
+
+SCORES = ["MAE", "RMSE", "MASE", "MAPE"]
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+@pytest.mark.parametrize(
+    "estimator", [NaiveForecaster(target="sales"), LinearRegression()]
+)
+def test_evaluate_panel_of_identical_series_equals_one_series(
+    frames, estimator, horizon
+):
+    copies = _as_panel({name: frames["b"] for name in ("x", "y", "z")})
+    kwargs = {"target": "sales", "horizon": horizon, "n_test": 8, "m": 2}
+    single = evaluate_forecaster(estimator, frames["b"], **kwargs)
+    result = evaluate_forecaster(estimator, copies, **kwargs)
+    for name in SCORES:
+        assert result[name] == pytest.approx(single[name], rel=1e-9)
+    assert result["MASE_median"] == pytest.approx(single["MASE"], rel=1e-9)
+    table = result["per_series"]
+    assert list(table.index) == ["x", "y", "z"] and table.index.name == "store"
+    for name in SCORES:
+        np.testing.assert_allclose(table[name], single[name], rtol=1e-9)
+
+
+@pytest.mark.parametrize("horizon", [1, 4])
+def test_evaluate_panel_scores_each_series_on_its_own_scale(frames, panel, horizon):
+    # the naive forecast is row-wise, so each series' forecasts are those of the
+    # series alone; its scores must be too (own origins, own MASE scale)
+    kwargs = {"target": "sales", "horizon": horizon, "n_test": 0.2, "m": 3}
+    result = evaluate_forecaster(NaiveForecaster(target="sales"), panel, **kwargs)
+    table = result["per_series"]
+    for name, frame in frames.items():
+        alone = evaluate_forecaster(NaiveForecaster(target="sales"), frame, **kwargs)
+        for score in SCORES:
+            assert table.loc[name, score] == pytest.approx(alone[score], rel=1e-12)
+    # the series differ in scale by orders of magnitude in level, not in MASE
+    assert result["MASE"] == pytest.approx(table["MASE"].mean())
+    assert result["MASE_median"] == pytest.approx(table["MASE"].median())
+    assert result["MAE"] == pytest.approx(table["MAE"].mean())
+    assert table["MASE"].nunique() == 3
+
+
+def test_evaluate_panel_fits_one_model_on_every_training_part(panel):
+    result = evaluate_forecaster(
+        LinearRegression(), panel, target="sales", n_test=6, return_estimator=True
+    )
+    X_train, _, y_train, _ = train_test_split_series(panel, "sales", n_test=6)
+    expected = LinearRegression().fit(X_train, y_train)
+    np.testing.assert_allclose(result["estimator"].coef_, expected.coef_)
+
+
+def test_evaluate_panel_interval_scores(frames):
+    copies = _as_panel({name: frames["c"] for name in ("x", "y")})
+    kwargs = {"target": "sales", "horizon": 2, "n_test": 10, "coverage": 0.8}
+    single = evaluate_forecaster(_BandForecaster(), frames["c"], **kwargs)
+    result = evaluate_forecaster(_BandForecaster(), copies, **kwargs)
+    assert 0 < single["coverage"] < 1
+    for name in ("coverage", "width", "MSIS"):
+        assert result[name] == pytest.approx(single[name])
+        np.testing.assert_allclose(result["per_series"][name], single[name])
+
+
+def test_evaluate_panel_errors_name_the_series(panel):
+    gappy = panel.copy()
+    gappy.loc[("c", gappy.loc["c"].index[3]), "sales"] = np.nan
+    with pytest.raises(ValueError, match=r"1 missing values \(in series \['c'\]\)"):
+        evaluate_forecaster(NaiveForecaster(target="sales"), gappy, target="sales")
+    flat = panel.copy()
+    flat.loc["b", "sales"] = 7.0
+    with pytest.raises(ValueError, match="In series 'b' .*MASE scale is zero"):
+        evaluate_forecaster(NaiveForecaster(target="sales"), flat, target="sales")
