@@ -36,8 +36,12 @@ def _check_horizon(horizon, n):
     return int(horizon)
 
 
-def _stack(parts):
-    """Stack per-series tuples of frames into one tuple of panel frames."""
+def _each_series(frame, horizon, function):
+    """``function(frame)``; for a panel, of each series, the outputs stacked."""
+    if not is_panel(frame):
+        return function(frame)
+    _check_horizon(horizon, len(frame))  # a bad type is named once, not per series
+    parts = per_series(frame, check_panel(frame), function)
     return tuple(pd.concat(column) for column in zip(*parts, strict=True))
 
 
@@ -141,16 +145,9 @@ def make_supervised(frame, target, horizon=1):
     Name: sales_h1, dtype: float64
     """
     frame = _check_frame(frame, target)
-    if is_panel(frame):
-        _check_horizon(horizon, len(frame))
-        return _stack(
-            per_series(
-                frame,
-                check_panel(frame),
-                lambda part: _frame_series(part, target, horizon),
-            )
-        )
-    return _frame_series(frame, target, horizon)
+    return _each_series(
+        frame, horizon, lambda part: _frame_series(part, target, horizon)
+    )
 
 
 def _frame_series(frame, target, horizon):
@@ -273,16 +270,9 @@ def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
     True
     """
     frame = _check_frame(frame, target)
-    if is_panel(frame):
-        _check_horizon(horizon, len(frame))
-        return _stack(
-            per_series(
-                frame,
-                check_panel(frame),
-                lambda part: _split_series(part, target, horizon, n_test),
-            )
-        )
-    return _split_series(frame, target, horizon, n_test)
+    return _each_series(
+        frame, horizon, lambda part: _split_series(part, target, horizon, n_test)
+    )
 
 
 def _split_series(frame, target, horizon, n_test):
