@@ -15,6 +15,7 @@ from sklstm.forecasting import (
     NaiveForecaster,
     PanelTimeSeriesSplit,
     evaluate_forecaster,
+    forecast,
     make_supervised,
     train_test_split_series,
 )
@@ -348,3 +349,71 @@ def test_evaluate_panel_errors_name_the_series(panel):
     flat.loc["b", "sales"] = 7.0
     with pytest.raises(ValueError, match="In series 'b' .*MASE scale is zero"):
         evaluate_forecaster(NaiveForecaster(target="sales"), flat, target="sales")
+
+
+# --- forecasting past the end of every series ------------------------------------
+
+
+@pytest.mark.parametrize("horizon", [1, 3])
+def test_forecast_panel_is_each_series_forecast(frames, panel, horizon):
+    X, y = make_supervised(panel, "sales", horizon=horizon)
+    model = LinearRegression().fit(X, y)  # one global, row-wise model
+    result = forecast(model, panel, name="sales")
+    expected = pd.concat(
+        {name: forecast(model, frame, name="sales") for name, frame in frames.items()},
+        names=["store"],
+    ).rename_axis(["store", "month"])  # the panel's level names
+    pd.testing.assert_series_equal(result, expected)
+    # each series continues from its own end (series end in different months)
+    assert result.loc["c"].index[0] == pd.Timestamp("2022-08-01")
+    assert result.loc["a"].index[0] == pd.Timestamp("2022-07-01")
+    assert len(result) == horizon * len(LENGTHS)
+
+
+def test_forecast_panel_intervals(frames, panel):
+    X, y = make_supervised(panel, "sales", horizon=2)
+    model = _BandForecaster(half_width=1.5).fit(X, y)
+    result = forecast(model, panel, coverage=0.8, name="sales")
+    expected = pd.concat(
+        {
+            name: forecast(model, frame, coverage=0.8, name="sales")
+            for name, frame in frames.items()
+        },
+        names=["store"],
+    ).rename_axis(["store", "month"])
+    pd.testing.assert_frame_equal(result, expected)
+    np.testing.assert_allclose(result["upper"] - result["lower"], 3.0)
+
+
+def test_forecast_panel_with_integer_time_and_its_errors():
+    panel = pd.DataFrame(
+        {"sales": [1.0, 2.0, 3.0, 4.0, 7.0, 8.0, 9.0]},
+        index=pd.MultiIndex.from_tuples(
+            [("u", 0), ("u", 1), ("u", 2), ("u", 3), ("v", 10), ("v", 20), ("v", 30)]
+        ),
+    )
+    X, y = make_supervised(panel, "sales")
+    model = NaiveForecaster(target="sales").fit(X, y)
+    result = forecast(model, panel)
+    assert result.index.tolist() == [("u", 4), ("v", 40)]
+    np.testing.assert_array_equal(result.to_numpy(), [4.0, 9.0])
+    dated = panel.set_axis(
+        pd.MultiIndex.from_arrays(
+            [
+                panel.index.get_level_values(0),
+                pd.to_datetime(
+                    [
+                        "2024-01-01",
+                        "2024-02-01",
+                        "2024-03-01",
+                        "2024-04-01",
+                        "2024-01-01",
+                        "2024-01-05",
+                        "2024-03-01",
+                    ]
+                ),
+            ]
+        )
+    )
+    with pytest.raises(ValueError, match="In series 'v' .*without a frequency"):
+        forecast(model, dated)

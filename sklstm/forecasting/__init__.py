@@ -7,6 +7,11 @@ target at t+1 .. t+h) with :func:`make_supervised`;
 baselines are scikit-learn regressors in the same framing, so they are scored
 exactly like a pipeline. :func:`forecast` gives the next values after the end of
 a frame, indexed by their timestamps. Nothing here imports TensorFlow.
+
+Each of these also takes a panel, many series in one long frame indexed by a
+MultiIndex (series, time): framing, split, scores and forecasts apply per
+series, and :class:`PanelTimeSeriesSplit` gives time-ordered CV folds that
+split on the time stamps shared by all series.
 """
 
 from ._airline import AirlineForecaster
