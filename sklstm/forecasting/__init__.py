@@ -8,6 +8,11 @@ baselines are scikit-learn regressors in the same framing, so they are scored
 exactly like a pipeline. :func:`forecast` gives the next values after the end of
 a frame, indexed by their timestamps. :func:`to_panel` indexes a long frame of
 many series by (series, time), the panel form. Nothing here imports TensorFlow.
+
+Each of these also takes a panel, many series in one long frame indexed by a
+MultiIndex (series, time): framing, split, scores and forecasts apply per
+series, and :class:`PanelTimeSeriesSplit` gives time-ordered CV folds that
+split on the time stamps shared by all series.
 """
 
 from ._airline import AirlineForecaster
@@ -20,6 +25,7 @@ from ._metrics import forecast_scores, mean_absolute_scaled_error
 from ._naive import NaiveForecaster, SeasonalNaiveForecaster
 from ._panel import to_panel
 from ._ridge import RidgeLagForecaster
+from ._splits import PanelTimeSeriesSplit
 from ._supervised import make_supervised, train_test_split_series
 
 __all__ = [
@@ -27,6 +33,7 @@ __all__ = [
     "CombinedForecaster",
     "ConformalForecaster",
     "NaiveForecaster",
+    "PanelTimeSeriesSplit",
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",
     "evaluate_forecaster",

@@ -1,12 +1,14 @@
-"""Run the accuracy protocol for one estimator on one series and horizon."""
+"""Run the accuracy protocol for one estimator on a series or a panel, one horizon."""
 
 import time
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 
 from ._coverage import check_coverage, interval_scores
 from ._metrics import forecast_scores
+from ._panel_framing import is_panel, series_blocks
 from ._supervised import _check_frame, _resolve_n_test, train_test_split_series
 
 __all__ = ["evaluate_forecaster"]
@@ -33,6 +35,13 @@ def evaluate_forecaster(
     ones. The bridge rows (the first ``horizon - 1`` test rows) are predicted, so
     that history-keeping estimators see a continuous index, but not scored.
 
+    On a panel (a MultiIndex (series, time)) the protocol's panel rules apply:
+    the last ``n_test`` points of every series are its test part, one clone is
+    fitted on the training parts of all series together and predicts every
+    test row; each series is scored on its own origins with its own MASE scale
+    (the seasonal naive forecast's in-sample MAE on *its* training part), and
+    the result holds the mean and the median over series.
+
     Parameters
     ----------
     estimator : estimator object
@@ -41,13 +50,16 @@ def evaluate_forecaster(
         given object is left unfitted.
     frame : pandas.DataFrame or pandas.Series
         The series in time order. Its target column must have no missing value.
+        Or a panel: a MultiIndex (series, time), each series' rows contiguous
+        and in time order; ``estimator`` then takes panel rows.
     target : str
         Name of the column to forecast.
     horizon : int, default=1
         Steps ahead (1 or 12 in the protocol).
     n_test : int or float, default=0.2
         Size of the test part: a number of points or a fraction of ``len(frame)``
-        (the protocol uses 0.2, and 36 for AirPassengers).
+        (the protocol uses 0.2, and 36 for AirPassengers). For a panel, per
+        series (24 for monthly panels).
     m : int, default=1
         Seasonal period of the MASE scale (12 for AirPassengers, 52 for CO2, 1 for
         Seattle weather).
@@ -70,12 +82,18 @@ def evaluate_forecaster(
         :func:`interval_scores`. With ``return_estimator``, also ``estimator``,
         the clone fitted on the train part.
 
+        For a panel, each of these scores is the mean over series of the
+        series' own score (MAPE is NaN unless every series is strictly
+        positive), ``MASE_median`` is the median of the series' MASE, and
+        ``per_series`` is a DataFrame with one row per series (indexed by the
+        series labels) and one column per score.
+
     Raises
     ------
     ValueError
         If the target column has missing values, for a bad ``target``,
         ``horizon``, ``n_test`` or ``m``, or if the predictions do not have the
-        shape of ``y``.
+        shape of ``y``. For a panel, errors about one series name it.
 
     See Also
     --------
@@ -103,13 +121,69 @@ def evaluate_forecaster(
     ...     coverage=0.9)
     >>> {name: round(result[name], 3) for name in ("MASE", "coverage", "MSIS")}
     {'MASE': 0.401, 'coverage': 0.917, 'MSIS': 2.306}
+
+    On a panel, every series has its own MASE scale:
+
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import NaiveForecaster
+    >>> panel = pd.DataFrame(
+    ...     {"sales": [1.0, 2.0, 4.0, 3.0, 6.0, 10.0, 30.0, 20.0, 40.0, 45.0]},
+    ...     index=pd.MultiIndex.from_product([["a", "b"], range(5)]))
+    >>> result = evaluate_forecaster(NaiveForecaster(target="sales"), panel,
+    ...                              target="sales", n_test=2)
+    >>> result["per_series"][["MAE", "MASE"]].round(4)
+        MAE    MASE
+    a   2.0  1.3333
+    b  12.5  0.8333
+    >>> round(result["MASE"], 4), round(result["MASE_median"], 4)
+    (1.0833, 1.0833)
     """
     frame = _check_frame(frame, target)
-    n_missing = int(frame[target].isna().sum())
-    if n_missing:
+    _check_inputs(estimator, frame, target, coverage)
+    X_train, X_test, y_train, y_test = train_test_split_series(
+        frame, target, horizon=horizon, n_test=n_test
+    )
+    model = clone(estimator)
+    start = time.perf_counter()
+    model.fit(X_train, y_train)
+    fit_seconds = time.perf_counter() - start
+
+    y_true, y_pred, bounds = _predict(model, X_test, y_test, horizon, coverage)
+    if is_panel(frame):
+        scores = _panel_scores(
+            frame,
+            target,
+            y_test.index,
+            y_true,
+            y_pred,
+            bounds,
+            n_test=n_test,
+            horizon=horizon,
+            m=m,
+            coverage=coverage,
+        )
+    else:
+        n_train = len(frame) - _resolve_n_test(n_test, len(frame))
+        history = frame[target].iloc[:n_train].to_numpy(dtype=np.float64)
+        scores = _scores(y_true, y_pred, bounds, history, horizon, m, coverage)
+    scores["fit_seconds"] = fit_seconds
+    if return_estimator:
+        scores["estimator"] = model
+    return scores
+
+
+def _check_inputs(estimator, frame, target, coverage):
+    """Raise for a missing target value or intervals the estimator cannot give."""
+    missing = frame[target].isna()
+    if missing.any():
+        where = ""
+        if is_panel(frame):
+            per = missing.groupby(level=0, sort=False).sum()
+            where = f" (in series {list(per.index[per > 0])})"
         raise ValueError(
-            f"The target column {target!r} has {n_missing} missing values; impute "
-            "them first (the protocol interpolates linearly: frame.interpolate())."
+            f"The target column {target!r} has {int(missing.sum())} missing "
+            f"values{where}; impute them first (the protocol interpolates "
+            "linearly: frame.interpolate())."
         )
     if coverage is not None:
         if not check_coverage(coverage)[1]:
@@ -123,16 +197,10 @@ def evaluate_forecaster(
                 f"{type(estimator).__name__} has no predict_interval method; wrap "
                 "it in sklstm.forecasting.ConformalForecaster(estimator)."
             )
-    X_train, X_test, y_train, y_test = train_test_split_series(
-        frame, target, horizon=horizon, n_test=n_test
-    )
-    n_train = len(frame) - _resolve_n_test(n_test, len(frame))
 
-    model = clone(estimator)
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
 
+def _predict(model, X_test, y_test, horizon, coverage):
+    """The true values, the forecasts and (with ``coverage``) the bounds, as arrays."""
     y_pred = np.asarray(model.predict(X_test), dtype=np.float64)
     y_true = y_test.to_numpy(dtype=np.float64)
     if y_pred.size != y_true.size:
@@ -142,23 +210,53 @@ def evaluate_forecaster(
             "step and row."
         )
     y_pred = y_pred.reshape(y_true.shape)
-    scored = slice(horizon - 1, None)  # drop the bridge rows
-    history = frame[target].iloc[:n_train].to_numpy(dtype=np.float64)
-    scores = forecast_scores(y_true[scored], y_pred[scored], y_train=history, m=m)
-    scores["fit_seconds"] = fit_seconds
+    bounds = None
     if coverage is not None:
         bounds = np.asarray(model.predict_interval(X_test, coverage=coverage))
-        bounds = bounds.reshape(*y_true.shape, 2)[scored]
+        bounds = bounds.reshape(*y_true.shape, 2)
+    return y_true, y_pred, bounds
+
+
+def _scores(y_true, y_pred, bounds, history, horizon, m, coverage):
+    """The protocol's scores of one series' test rows, its bridge rows left out."""
+    scored = slice(horizon - 1, None)  # drop the bridge rows
+    scores = forecast_scores(y_true[scored], y_pred[scored], y_train=history, m=m)
+    if coverage is not None:
         scores.update(
             interval_scores(
                 y_true[scored],
-                bounds[..., 0],
-                bounds[..., 1],
+                bounds[scored][..., 0],
+                bounds[scored][..., 1],
                 y_train=history,
                 m=m,
                 coverage=coverage,
             )
         )
-    if return_estimator:
-        scores["estimator"] = model
+    return scores
+
+
+def _panel_scores(frame, target, test_index, y_true, y_pred, bounds, **protocol):
+    """Scores per series (each on its own MASE scale), their means and median MASE."""
+    n_test = protocol.pop("n_test")
+    rows = {}
+    for (label, start, stop), (_, test_start, test_stop) in zip(
+        series_blocks(frame.index), series_blocks(test_index), strict=True
+    ):
+        values = frame[target].iloc[start:stop].to_numpy(dtype=np.float64)
+        history = values[: len(values) - _resolve_n_test(n_test, len(values))]
+        part = slice(test_start, test_stop)
+        series_bounds = None if bounds is None else bounds[part]
+        try:
+            rows[label] = _scores(
+                y_true[part], y_pred[part], series_bounds, history, **protocol
+            )
+        except ValueError as exc:
+            raise ValueError(f"In series {label!r} of the panel: {exc}") from exc
+    per_series = pd.DataFrame.from_dict(rows, orient="index")
+    per_series.index.name = frame.index.names[0]
+    scores = {
+        name: float(value) for name, value in per_series.mean(skipna=False).items()
+    }
+    scores["MASE_median"] = float(per_series["MASE"].median())
+    scores["per_series"] = per_series
     return scores

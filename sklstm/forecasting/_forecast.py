@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._padding import collect_padding
 from ..utils._time import infer_offset
 from ._coverage import check_coverage
+from ._panel_framing import check_panel, is_panel, per_series
 
 __all__ = ["forecast"]
 
@@ -45,6 +46,21 @@ def _future_index(index, horizon, freq):
     )
 
 
+def _panel_future_index(frame, blocks, horizon, freq):
+    """(series, time) labels of the ``horizon`` steps after each series' end."""
+    futures = per_series(
+        frame.index.get_level_values(1).to_series(),
+        blocks,
+        lambda times: _future_index(pd.Index(times), horizon, freq),
+    )
+    labels = np.repeat(
+        np.asarray([label for label, _, _ in blocks], dtype=object), horizon
+    )
+    return pd.MultiIndex.from_arrays(
+        [labels, futures[0].append(futures[1:])], names=frame.index.names
+    )
+
+
 def _target_name(estimator):
     """The target column the estimator forecasts, when it says so; else None."""
     target = getattr(estimator, "target", None)
@@ -70,9 +86,9 @@ def _require_intervals(estimator, coverage):
         )
 
 
-def _interval_columns(bounds, levels, scalar):
-    """The bounds of the last row as columns: lower/upper, one pair per level."""
-    bounds = np.asarray(bounds, dtype=np.float64)[-1]
+def _interval_columns(bounds, levels, scalar, rows):
+    """The bounds of the origin ``rows`` as columns: lower/upper, one pair per level."""
+    bounds = np.asarray(bounds, dtype=np.float64)[rows]
     bounds = bounds.reshape(-1, 2) if scalar else bounds.reshape(-1, 2, len(levels))
     if scalar:
         return {"lower": bounds[:, 0], "upper": bounds[:, 1]}
@@ -96,6 +112,11 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     compute the last row from the rows before it. When they lack them, a single
     :class:`~sklstm.exceptions.PaddingWarning` says so.
 
+    On a panel (a MultiIndex (series, time)), the last row of every series is
+    its forecast origin: the result holds the next h values of each series,
+    indexed (series, future time), each series' time step read from its own
+    time stamps.
+
     Parameters
     ----------
     estimator : fitted estimator
@@ -105,7 +126,9 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     frame : pandas.DataFrame or pandas.Series
         The history, in time order, with the columns of ``X`` in ``fit``,
         indexed by a DatetimeIndex with a frequency (``freq`` set or
-        inferable), a PeriodIndex or an increasing integer index.
+        inferable), a PeriodIndex or an increasing integer index. Or a panel:
+        a MultiIndex (series, time) whose time level is such an index within
+        each series, each series' rows contiguous and in time order.
     coverage : float, list of float or None, default=None
         Nominal coverage of prediction intervals (e.g. 0.9), for an estimator
         with ``predict_interval`` (:class:`ConformalForecaster`,
@@ -124,6 +147,8 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
         h labels after ``frame``'s last one. With ``coverage``, a DataFrame:
         the point forecast (named like the Series), then ``lower`` and
         ``upper`` (for a list of coverages ``lower_0.8``, ``upper_0.8``, ...).
+        For a panel, h rows per series, indexed by a MultiIndex (series,
+        future time) with the level names of ``frame``.
 
     Raises
     ------
@@ -162,6 +187,24 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     1961-01-01       447.9  416.7  479.1
     1961-02-01       415.1  378.8  451.5
     1961-03-01       459.0  418.8  499.2
+
+    A panel gives the next values of every series:
+
+    >>> import pandas as pd
+    >>> from sklstm.forecasting import NaiveForecaster
+    >>> panel = pd.DataFrame(
+    ...     {"sales": [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]},
+    ...     index=pd.MultiIndex.from_product(
+    ...         [["a", "b"], pd.date_range("2024-01-01", periods=3, freq="D")],
+    ...         names=["store", "day"]))
+    >>> X, y = make_supervised(panel, "sales", horizon=2)
+    >>> forecast(NaiveForecaster(target="sales").fit(X, y), panel)
+    store  day
+    a      2024-01-04     3.0
+           2024-01-05     3.0
+    b      2024-01-04    30.0
+           2024-01-05    30.0
+    Name: sales, dtype: float64
     """
     check_is_fitted(estimator)
     if isinstance(frame, pd.Series):
@@ -173,6 +216,7 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
         )
     if len(frame) == 0:
         raise ValueError("frame is empty; pass the history to forecast from.")
+    blocks = check_panel(frame) if is_panel(frame) else None
     if coverage is not None:
         levels, scalar = check_coverage(coverage)
         _require_intervals(estimator, coverage)
@@ -180,14 +224,20 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
         pred = np.asarray(estimator.predict(frame), dtype=np.float64)
         if coverage is not None:
             bounds = estimator.predict_interval(frame, coverage=coverage)
-    values = pred[-1].reshape(-1)
-    index = _future_index(frame.index, len(values), freq)
+    horizon = pred[-1].size
+    if blocks is None:
+        rows = [len(frame) - 1]
+        index = _future_index(frame.index, horizon, freq)
+    else:
+        rows = [stop - 1 for _, _, stop in blocks]
+        index = _panel_future_index(frame, blocks, horizon, freq)
+    values = pred[rows].reshape(-1)
     if name is None:
         name = _target_name(estimator)
     point = pd.Series(values, index=index, name=name)
     if coverage is None:
         return point
-    columns = _interval_columns(bounds, levels, scalar)
+    columns = _interval_columns(bounds, levels, scalar, rows)
     return pd.DataFrame(
         {"forecast" if name is None else name: values, **columns}, index=index
     )

@@ -4,6 +4,8 @@ from numbers import Integral, Real
 
 import pandas as pd
 
+from ._panel_framing import check_panel, is_panel, per_series
+
 __all__ = ["make_supervised", "train_test_split_series"]
 
 
@@ -34,6 +36,15 @@ def _check_horizon(horizon, n):
     return int(horizon)
 
 
+def _each_series(frame, horizon, function):
+    """``function(frame)``; for a panel, of each series, the outputs stacked."""
+    if not is_panel(frame):
+        return function(frame)
+    _check_horizon(horizon, len(frame))  # a bad type is named once, not per series
+    parts = per_series(frame, check_panel(frame), function)
+    return tuple(pd.concat(column) for column in zip(*parts, strict=True))
+
+
 def make_supervised(frame, target, horizon=1):
     """Frame a time series as a supervised problem: X row t predicts the next steps.
 
@@ -43,16 +54,25 @@ def make_supervised(frame, target, horizon=1):
     dropped; no other row is dropped, so the causal transformers of a pipeline can
     compute their features from ``X`` alone.
 
+    A panel (many series in one long frame indexed by a two-level MultiIndex
+    (series, time), sorted by series, then time) is framed series by series:
+    row (s, t) of ``y`` holds series s's target at t+1 .. t+horizon, each
+    series loses its own last ``horizon`` rows, and no target comes from
+    another series. The result is the concatenation of framing each series
+    alone.
+
     Parameters
     ----------
     frame : pandas.DataFrame or pandas.Series of shape (n_samples, n_columns)
         The series in time order, ideally indexed by a DatetimeIndex with ``freq``
         set (as returned by :mod:`sklstm.datasets`). A Series is used as a one-column
-        frame.
+        frame. Or a panel: a MultiIndex (series, time), each series' rows
+        contiguous and in time order.
     target : str
         Name of the column to forecast.
     horizon : int, default=1
-        Number of steps ahead, ``1 <= horizon < len(frame)``.
+        Number of steps ahead, ``1 <= horizon < len(frame)`` (for a panel, less
+        than the length of every series).
 
     Returns
     -------
@@ -70,7 +90,9 @@ def make_supervised(frame, target, horizon=1):
     ------
     ValueError
         If ``target`` is not a column, or ``horizon`` is not an integer in
-        ``[1, len(frame))``.
+        ``[1, len(frame))``. For a panel, also if a series' rows are not
+        contiguous or its time stamps not increasing (the message names the
+        series).
 
     See Also
     --------
@@ -105,8 +127,31 @@ def make_supervised(frame, target, horizon=1):
     2024-01-01       2.0       3.0
     2024-01-02       3.0       4.0
     2024-01-03       4.0       5.0
+
+    A panel is framed per series (each loses its own last row here):
+
+    >>> panel = pd.DataFrame(
+    ...     {"sales": [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]},
+    ...     index=pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]],
+    ...                                      names=["store", "day"]),
+    ... )
+    >>> X, y = make_supervised(panel, "sales")
+    >>> y
+    store  day
+    a      1       2.0
+           2       3.0
+    b      1      20.0
+           2      30.0
+    Name: sales_h1, dtype: float64
     """
     frame = _check_frame(frame, target)
+    return _each_series(
+        frame, horizon, lambda part: _frame_series(part, target, horizon)
+    )
+
+
+def _frame_series(frame, target, horizon):
+    """:func:`make_supervised` of one series (a checked frame)."""
     n = len(frame)
     horizon = _check_horizon(horizon, n)
     X = frame.iloc[: n - horizon].copy()
@@ -158,11 +203,18 @@ def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
       ``horizon=1`` there is none. Score ``y_test.iloc[horizon - 1:]`` against
       ``y_pred[horizon - 1:]``, or use :func:`evaluate_forecaster`, which does.
 
+    A panel (a MultiIndex (series, time)) is split series by series: the last
+    ``n_test`` points of *every* series are its test part, with the rules above
+    (bridge rows included) applied to each series, and the four parts come back
+    as panels in the panel's order. A fraction ``n_test`` is a fraction of each
+    series' own length.
+
     Parameters
     ----------
     frame : pandas.DataFrame or pandas.Series
         The series in time order, every column known at its row's time. Impute
-        missing target values first.
+        missing target values first. Or a panel: a MultiIndex (series, time),
+        each series' rows contiguous and in time order.
     target : str
         Name of the column to forecast.
     horizon : int, default=1
@@ -218,6 +270,13 @@ def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
     True
     """
     frame = _check_frame(frame, target)
+    return _each_series(
+        frame, horizon, lambda part: _split_series(part, target, horizon, n_test)
+    )
+
+
+def _split_series(frame, target, horizon, n_test):
+    """:func:`train_test_split_series` of one series (a checked frame)."""
     n = len(frame)
     horizon = _check_horizon(horizon, n)
     n_test = _resolve_n_test(n_test, n)
@@ -232,6 +291,6 @@ def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
             f"n_test={n_test} and horizon={horizon} leave no training row in a frame "
             f"of {n} rows; allowed: n_test + horizon < {n}."
         )
-    X, y = make_supervised(frame, target, horizon)
+    X, y = _frame_series(frame, target, horizon)
     cut = n_train - horizon
     return X.iloc[:cut], X.iloc[cut:], y.iloc[:cut], y.iloc[cut:]
