@@ -257,6 +257,8 @@ class RollingFeatures(_FeatureMaker):
     array(['temp', 'temp_rollmean_2', 'temp_rollmax_2'], dtype=object)
     """
 
+    _series_attrs = (*_FeatureMaker._series_attrs, "ewm_state_")
+
     _parameter_constraints: dict = {
         **_FeatureMaker._parameter_constraints,
         "windows": [Interval(Integral, 1, None, closed="left"), "array-like"],
