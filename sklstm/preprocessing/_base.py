@@ -16,6 +16,9 @@ windower) keeps the same contract:
   either the real tail of the training data (*continuation*) or padding chosen
   by the ``warmup`` parameter.
 
+* A panel (a (series, time) MultiIndex) is transformed series by series, each
+  with the state ``fit`` learned from that series (see ``_panel.py``).
+
 This module holds the input validation, the continuation detection and the
 padding; the estimators live in the sibling modules.
 """

@@ -153,6 +153,16 @@ class TimeSeriesImputer(_TimeAwareTransformer):
     last_index_ : object or None
         Last index value of the training data, if it had a usable index.
 
+    series_ : pandas.Index
+        Labels of the series, when fitted on a panel (only then).
+
+    series_state_ : dict
+        When fitted on a panel: per series label, its fitted state (the
+        attributes above that belong to one series, e.g. ``last_valid_``,
+        ``statistics_``), which are then not set on the estimator itself, except
+        ``statistics_``: learned from all series together, it fills a
+        column that is all NaN in one series and a series unseen in fit.
+
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
