@@ -16,6 +16,9 @@ windower) keeps the same contract:
   either the real tail of the training data (*continuation*) or padding chosen
   by the ``warmup`` parameter.
 
+* A panel (a (series, time) MultiIndex) is transformed series by series, each
+  with the state ``fit`` learned from that series (see ``_panel.py``).
+
 This module holds the input validation, the continuation detection and the
 padding; the estimators live in the sibling modules.
 """
@@ -27,6 +30,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from sklstm.preprocessing._panel import _PanelMixin, panel_of, time_labels
 from sklstm.utils._compat import (
     Interval,
     StrOptions,
@@ -43,34 +47,13 @@ _FLOAT_DTYPES = (np.float64, np.float32)
 def _time_index(X):
     """Return the index of ``X`` if it can order rows in time, else None.
 
-    A :class:`pandas.DatetimeIndex` or :class:`pandas.PeriodIndex` must be
-    sorted and unique (a ``ValueError`` otherwise). An integer index counts
-    only when it is strictly increasing; any other index gives None.
+    See :func:`~sklstm.preprocessing._panel.time_labels` (a ``ValueError`` for a
+    duplicated or unsorted date index).
     """
     index = getattr(X, "index", None)
     if not isinstance(X, (pd.DataFrame, pd.Series)) or not isinstance(index, pd.Index):
         return None
-    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        if not index.is_unique:
-            duplicated = index[index.duplicated()][:3].tolist()
-            raise ValueError(
-                f"X has a duplicated {type(index).__name__} (e.g. {duplicated}): "
-                "time-aware transformers need one row per time step; aggregate or "
-                "drop the duplicates first."
-            )
-        if not index.is_monotonic_increasing:
-            raise ValueError(
-                f"X has an unsorted {type(index).__name__}: time-aware transformers "
-                "need rows in time order; sort it first with X.sort_index()."
-            )
-        return index
-    if (
-        pd.api.types.is_integer_dtype(index.dtype)
-        and index.is_unique
-        and index.is_monotonic_increasing
-    ):
-        return index
-    return None
+    return time_labels(index)
 
 
 def _check_numeric(estimator, X):
@@ -202,12 +185,16 @@ def _check_int_list(name, value, *, minimum=1):
     return [int(v) for v in values]
 
 
-class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
+class _TimeAwareTransformer(_PanelMixin, TransformerMixin, BaseEstimator):
     """Base class: validation, continuation detection, fit/transform plumbing.
 
     Subclasses implement ``_fit_array(X)`` (learn from the validated training
-    array) and ``_transform_array(X, continuation)``.
+    array) and ``_transform_array(X, continuation)``, for one series; a panel
+    goes through them series by series (see ``_PanelMixin``), with the fitted
+    attributes named in ``_series_attrs`` kept per series.
     """
+
+    _series_attrs = ("last_index_", "_next_index")
 
     _parameter_constraints: dict = {
         "continuation": [StrOptions({"auto"}), "boolean"],
@@ -216,11 +203,21 @@ class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
     def _fit(self, X):
         X_arr, index = _validate_X(self, X, reset=True)
         _check_no_all_nan(self, X_arr)
+        panel = panel_of(X)
+        if panel is not None:
+            self._fit_panel(X_arr, panel)
+            return X_arr, panel
+        for attr in ("series_", "series_state_", "_unseen"):  # from a panel fit
+            self.__dict__.pop(attr, None)
+        self._fit_series(X_arr, index)
+        return X_arr, None
+
+    def _fit_series(self, X, index):
+        """Fit on one series (rows in time order, ``index`` its time labels)."""
         self.last_index_ = index[-1] if index is not None and len(index) else None
         # the label right after the training data (None if its step is unknown)
         self._next_index = next_label(index) if index is not None else None
-        self._fit_array(X_arr)
-        return X_arr
+        self._fit_array(X)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -264,7 +261,9 @@ class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
         X_out : ndarray
             Transformed data with ``n_samples`` rows.
         """
-        X_arr = self._fit(X)
+        X_arr, panel = self._fit(X)
+        if panel is not None:
+            return self._transform_panel(X_arr, panel, fitting=True)
         return self._transform_array(X_arr, continuation=False)
 
     def transform(self, X):
@@ -289,6 +288,9 @@ class _TimeAwareTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X_arr, index = _validate_X(self, X, reset=False)
+        panel = self._check_panel(X)
+        if panel is not None:
+            return self._transform_panel(X_arr, panel)
         continuation = self._continues(index)
         if not continuation:
             self._check_padding(X_arr)
@@ -327,6 +329,8 @@ class _HistoryTransformer(_TimeAwareTransformer):
     ``fit`` stores the last ``k`` training rows in ``history_``; ``_extend``
     prepends either them (continuation) or padding chosen by ``warmup``.
     """
+
+    _series_attrs = (*_TimeAwareTransformer._series_attrs, "history_", "_head")
 
     _parameter_constraints: dict = {
         **_TimeAwareTransformer._parameter_constraints,

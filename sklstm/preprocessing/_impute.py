@@ -1,5 +1,6 @@
 """Fill gaps in time series, causally by default."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -152,6 +153,16 @@ class TimeSeriesImputer(_TimeAwareTransformer):
     last_index_ : object or None
         Last index value of the training data, if it had a usable index.
 
+    series_ : pandas.Index
+        Labels of the series, when fitted on a panel (only then).
+
+    series_state_ : dict
+        When fitted on a panel: per series label, its fitted state (the
+        attributes above that belong to one series, e.g. ``last_valid_``,
+        ``statistics_``), which are then not set on the estimator itself, except
+        ``statistics_``: learned from all series together, it fills a
+        column that is all NaN in one series and a series unseen in fit.
+
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
@@ -204,6 +215,14 @@ class TimeSeriesImputer(_TimeAwareTransformer):
     array([8., 5.])
     """
 
+    _series_attrs = (
+        *_TimeAwareTransformer._series_attrs,
+        "statistics_",
+        "last_valid_",
+        "trailing_nan_",
+        "_head",
+    )
+
     _parameter_constraints: dict = {
         **_TimeAwareTransformer._parameter_constraints,
         "strategy": [
@@ -251,21 +270,7 @@ class TimeSeriesImputer(_TimeAwareTransformer):
                     f"period={self.period} is longer than the data: n_samples={n} "
                     "seen in fit; period must be <= n_samples."
                 )
-        kind = self.strategy if self.strategy in ("mean", "median") else None
-        kind = kind or ("constant" if self.strategy == "constant" else self.fallback)
-        if kind == "mean":
-            stats = np.nanmean(X, axis=0)
-        elif kind == "median":
-            stats = np.nanmedian(X, axis=0)
-        elif kind == "constant":
-            stats = np.full(X.shape[1], float(self.fill_value))
-        else:  # edge: first valid value (last valid one for bfill)
-            valid = ~np.isnan(X)
-            rows = valid.argmax(axis=0)
-            if self.strategy == "bfill":
-                rows = n - 1 - valid[::-1].argmax(axis=0)
-            stats = X[rows, np.arange(X.shape[1])]
-        self.statistics_ = np.asarray(stats, dtype=np.float64)
+        self.statistics_ = self._statistics(X)
 
         # State at the end of the training data, per phase for "seasonal":
         # row k of the state is the phase of training row n - p + k.
@@ -285,6 +290,38 @@ class TimeSeriesImputer(_TimeAwareTransformer):
         self.trailing_nan_ = (m - 1 - last).astype(np.intp)
         # the first training rows: data starting with them is filled as in fit
         self._head = X[: min(n, _leading_gap(X, p) + p)].copy()
+
+    def _statistics(self, X):
+        """Per column: the fill value of "mean", "median", "constant", or fallback."""
+        n = X.shape[0]
+        kind = self.strategy if self.strategy in ("mean", "median") else None
+        kind = kind or ("constant" if self.strategy == "constant" else self.fallback)
+        if kind in ("mean", "median"):
+            with warnings.catch_warnings():  # all NaN in one series of a panel
+                warnings.simplefilter("ignore", RuntimeWarning)
+                stats = (np.nanmean if kind == "mean" else np.nanmedian)(X, axis=0)
+        elif kind == "constant":
+            stats = np.full(X.shape[1], float(self.fill_value))
+        else:  # edge: first valid value (last valid one for bfill)
+            valid = ~np.isnan(X)
+            rows = valid.argmax(axis=0)
+            if self.strategy == "bfill":
+                rows = n - 1 - valid[::-1].argmax(axis=0)
+            stats = X[rows, np.arange(X.shape[1])]
+        return np.asarray(stats, dtype=np.float64)
+
+    def _fit_panel(self, X, panel):
+        """Per-series state; the values a series cannot learn come from all series.
+
+        A column that is all NaN in one series takes its fill value from the
+        whole panel, and so does a series unseen in fit (``statistics_``).
+        """
+        super()._fit_panel(X, panel)
+        pooled = self._statistics(X)
+        for state in self.series_state_.values():
+            own = state["statistics_"]
+            state["statistics_"] = np.where(np.isnan(own), pooled, own)
+        self.statistics_ = self._unseen["statistics_"] = pooled
 
     def _check_padding(self, X):
         """Report a leading gap filled by ``fallback`` (see ``PaddingWarning``).

@@ -65,6 +65,14 @@ class LagFeatures(_FeatureMaker):
     n_features_out_ : int
         Number of output columns.
 
+    series_ : pandas.Index
+        Labels of the series, when fitted on a panel (only then).
+
+    series_state_ : dict
+        When fitted on a panel: per series label, its fitted state (the
+        attributes above that belong to one series, e.g. ``history_``,
+        ``last_index_``), which are then not set on the estimator itself.
+
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 

@@ -3,10 +3,12 @@
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _check_no_all_nan, _validate_X
+from sklstm.preprocessing._panel import panel_of
 from sklstm.utils._compat import Interval, StrOptions, _fit_context
 
 _DEFAULT_FACTOR = {"iqr": 1.5, "zscore": 3.0, "mad": 3.0}
@@ -14,11 +16,22 @@ _MAD_TO_STD = 1.4826  # MAD * 1.4826 estimates the std of normal data
 
 
 def _columnwise(X, func):
-    """Apply ``func(column_without_nan)`` to every column; fast path without NaN."""
+    """Apply ``func(column_without_nan)`` to every column; fast path without NaN.
+
+    A column without a valid value (possible in one series of a panel) gets
+    ``func([nan])``: NaN statistics.
+    """
     nan = np.isnan(X)
     if not nan.any():
         return func(X)
-    return np.stack([func(X[~nan[:, j], j]) for j in range(X.shape[1])], axis=-1)
+    nothing = np.array([np.nan], dtype=X.dtype)
+    return np.stack(
+        [
+            func(X[~nan[:, j], j] if not nan[:, j].all() else nothing)
+            for j in range(X.shape[1])
+        ],
+        axis=-1,
+    )
 
 
 class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -48,13 +61,26 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Percentiles, ``0 <= q_min <= q_max <= 100``, used as bounds by
         ``method="quantile"``. Ignored by the other methods.
 
+    by_series : bool, default=False
+        For a panel (a DataFrame indexed by a (series, time) MultiIndex):
+        whether every series gets its own bounds, learned from its own rows
+        (True; series of different scales are clipped each on its own scale),
+        or all series share bounds learned from all rows (False). A panel
+        given to :meth:`transform` must then hold only series seen in fit.
+        Ignored for data that is not a panel.
+
     Attributes
     ----------
-    lower_ : ndarray of shape (``n_features_in_``,)
-        Lower bound of every feature.
+    lower_ : ndarray of shape (``n_features_in_``,) or (n_series, ``n_features_in_``)
+        Lower bound of every feature; one row per series (in the order of
+        ``series_``) when fitted by series. A column that is all NaN in one
+        series is not clipped in that series (its bounds are NaN).
 
-    upper_ : ndarray of shape (``n_features_in_``,)
-        Upper bound of every feature.
+    upper_ : ndarray of shape (``n_features_in_``,) or (n_series, ``n_features_in_``)
+        Upper bound of every feature, as ``lower_``.
+
+    series_ : pandas.Index
+        Labels of the series, when fitted by series on a panel (only then).
 
     n_features_in_ : int
         Number of features seen during :term:`fit`.
@@ -89,12 +115,16 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "method": [StrOptions({"iqr", "zscore", "mad", "quantile"})],
         "factor": [None, Interval(Real, 0, None, closed="left")],
         "quantile_range": [tuple],
+        "by_series": ["boolean"],
     }
 
-    def __init__(self, *, method="iqr", factor=None, quantile_range=(1.0, 99.0)):
+    def __init__(
+        self, *, method="iqr", factor=None, quantile_range=(1.0, 99.0), by_series=False
+    ):
         self.method = method
         self.factor = factor
         self.quantile_range = quantile_range
+        self.by_series = by_series
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -133,28 +163,40 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         X_out : ndarray of shape (n_samples, n_features)
             Clipped data.
         """
-        return self._clip(self._fit(X))
+        return self._clip(*self._fit(X))
 
     def _fit(self, X):
-        X, _ = _validate_X(self, X, reset=True)
-        _check_no_all_nan(self, X)
+        X_arr, _ = _validate_X(self, X, reset=True)
+        _check_no_all_nan(self, X_arr)
+        self.__dict__.pop("series_", None)
+        panel = panel_of(X) if self.by_series else None
+        if panel is None:
+            self.lower_, self.upper_ = self._bounds(X_arr)
+            return X_arr, None
+        bounds = [self._bounds(X_arr[rows]) for _, rows, _ in panel.segments()]
+        self.lower_ = np.stack([lower for lower, _ in bounds])
+        self.upper_ = np.stack([upper for _, upper in bounds])
+        self.series_ = pd.Index(panel.labels)
+        return X_arr, panel
+
+    def _bounds(self, X):
+        """Lower and upper bound of every column of ``X``."""
         factor = self.factor
         if factor is None:
             factor = _DEFAULT_FACTOR.get(self.method)
         if self.method == "quantile":
             q_min, q_max = self._check_quantile_range()
-            self.lower_, self.upper_ = _columnwise(
+            lower, upper = _columnwise(
                 X, lambda a: np.percentile(a, [q_min, q_max], axis=0)
             )
         elif self.method == "iqr":
             q1, q3 = _columnwise(X, lambda a: np.percentile(a, [25.0, 75.0], axis=0))
-            self.lower_ = q1 - factor * (q3 - q1)
-            self.upper_ = q3 + factor * (q3 - q1)
+            lower, upper = q1 - factor * (q3 - q1), q3 + factor * (q3 - q1)
         elif self.method == "zscore":
             mean, std = _columnwise(
                 X, lambda a: np.stack([a.mean(axis=0), a.std(axis=0)])
             )
-            self.lower_, self.upper_ = mean - factor * std, mean + factor * std
+            lower, upper = mean - factor * std, mean + factor * std
         else:  # mad
 
             def median_mad(a):
@@ -163,13 +205,20 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
             median, mad = _columnwise(X, median_mad)
             half = factor * _MAD_TO_STD * mad
-            self.lower_, self.upper_ = median - half, median + half
-        self.lower_ = np.asarray(self.lower_, dtype=np.float64)
-        self.upper_ = np.asarray(self.upper_, dtype=np.float64)
-        return X
+            lower, upper = median - half, median + half
+        return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
 
-    def _clip(self, X):
-        return np.clip(X, self.lower_.astype(X.dtype), self.upper_.astype(X.dtype))
+    def _clip(self, X, panel=None):
+        if panel is None:
+            return np.clip(X, self.lower_.astype(X.dtype), self.upper_.astype(X.dtype))
+        # NaN bounds (a column all NaN in a series' fit data) clip nothing
+        lower = np.where(np.isnan(self.lower_), -np.inf, self.lower_).astype(X.dtype)
+        upper = np.where(np.isnan(self.upper_), np.inf, self.upper_).astype(X.dtype)
+        out = np.empty_like(X)
+        for label, rows, _ in panel.segments():
+            i = self.series_.get_loc(label)
+            np.clip(X[rows], lower[i], upper[i], out=out[rows])
+        return out
 
     def _check_quantile_range(self):
         try:
@@ -197,8 +246,28 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Clipped data.
         """
         check_is_fitted(self)
-        X, _ = _validate_X(self, X, reset=False)
-        return self._clip(X)
+        X_arr, _ = _validate_X(self, X, reset=False)
+        return self._clip(X_arr, self._series_panel(X))
+
+    def _series_panel(self, X):
+        """The panel of ``X`` when fitted by series (checked), else None."""
+        if "series_" not in self.__dict__:
+            return None
+        panel = panel_of(X)
+        if panel is None:
+            raise ValueError(
+                "OutlierClipper was fitted by series on a panel (by_series=True), "
+                "so X must be a panel (a (series, time) MultiIndex) too. In a "
+                "Pipeline, call set_output(transform='pandas')."
+            )
+        unseen = [label for label in panel.labels if label not in self.series_]
+        if unseen:
+            raise ValueError(
+                f"OutlierClipper(by_series=True) has no bounds for series "
+                f"{unseen[:5]} of X, unseen in fit; fit on them too, or use "
+                "by_series=False (bounds shared by all series)."
+            )
+        return panel
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -213,6 +213,14 @@ class RollingFeatures(_FeatureMaker):
     n_features_out_ : int
         Number of output columns.
 
+    series_ : pandas.Index
+        Labels of the series, when fitted on a panel (only then).
+
+    series_state_ : dict
+        When fitted on a panel: per series label, its fitted state (the
+        attributes above that belong to one series, e.g. ``history_``,
+        ``last_index_``), which are then not set on the estimator itself.
+
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
@@ -256,6 +264,8 @@ class RollingFeatures(_FeatureMaker):
     >>> roll.get_feature_names_out(["temp"])
     array(['temp', 'temp_rollmean_2', 'temp_rollmax_2'], dtype=object)
     """
+
+    _series_attrs = (*_FeatureMaker._series_attrs, "ewm_state_")
 
     _parameter_constraints: dict = {
         **_FeatureMaker._parameter_constraints,

@@ -52,6 +52,14 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
     last_index_ : object or None
         Last index value of the training data, if it had a usable index.
 
+    series_ : pandas.Index
+        Labels of the series, when fitted on a panel (only then).
+
+    series_state_ : dict
+        When fitted on a panel: per series label, its fitted state (the
+        attributes above that belong to one series, e.g. ``history_``,
+        ``last_index_``), which are then not set on the estimator itself.
+
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
@@ -81,6 +89,15 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
     ``(n_samples, window, n_features)`` array is never built (a copy of the
     view, e.g. ``np.ascontiguousarray``, is a plain 3-D array and costs its
     full size).
+
+    A panel (a DataFrame indexed by (series, time)) gives one window per row
+    too, and no window straddles two series: the first rows of each series
+    are padded (or continued from that series' training end) as a single
+    series' are. Its windows are not evenly spaced in one 2-D base (each
+    series needs its own ``window - 1`` rows on top), so the result is a
+    dense ``(n_samples, window, n_features)`` array, built series by series;
+    streaming a panel's windows without that array needs the model to take a
+    base and the start row of each window.
 
     In a :class:`~sklearn.pipeline.Pipeline`, call
     ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches

@@ -15,7 +15,7 @@ import numpy as np
 
 from sklstm.exceptions import PaddingWarning
 
-__all__ = ["collect_padding", "report_padding", "same_start"]
+__all__ = ["collect_padding", "gather_padding", "report_padding", "same_start"]
 
 _REPORTS = contextvars.ContextVar("sklstm_padding_reports", default=None)
 
@@ -48,15 +48,24 @@ _FIX = (
 
 def _message(reports):
     n_rows = max(r[2] for r in reports)
+    if len(reports) == 1 and reports[0][4]:
+        name, _, _, k, (series, n_series) = reports[0]
+        return (
+            f"{name} computed the first rows of {len(series)} of the {n_series} "
+            f"series of X ({_labels(series)}) from padding, not from real "
+            f"history: it needs the {k} rows before each row, and these series "
+            "neither continue the index seen in fit for them nor start where "
+            f"their training data did (a series unseen in fit has no history). {_FIX}"
+        )
     if len(reports) == 1:
-        name, n_padded, _, k = reports[0]
+        name, n_padded, _, k, _ = reports[0]
         return (
             f"{name} computed the first {n_padded} of the {n_rows} rows of X from "
             f"padding, not from real history: it needs the {k} rows before "
             "each row, and X neither continues the index seen in fit nor starts "
             f"where the training data did. {_FIX}"
         )
-    needs = ", ".join(f"{name} {k}" for name, _, _, k in reports)
+    needs = ", ".join(f"{r[0]} {r[3]}" for r in reports)
     total = sum(r[3] for r in reports)
     return (
         f"The first {min(n_rows, total)} of the {n_rows} rows of X were computed "
@@ -67,14 +76,44 @@ def _message(reports):
     )
 
 
-def report_padding(estimator, *, n_rows, n_history):
-    """Record or warn that the first rows of a batch of ``n_rows`` were padded."""
-    report = (type(estimator).__name__, min(n_rows, n_history), n_rows, n_history)
+def _labels(series, most=5):
+    shown = ", ".join(repr(label) for label in series[:most])
+    return shown + (f" and {len(series) - most} more" if len(series) > most else "")
+
+
+def report_padding(estimator, *, n_rows, n_history, series=None, n_series=None):
+    """Record or warn that the first rows of a batch of ``n_rows`` were padded.
+
+    For a panel, ``series`` lists the series whose first rows were padded, out
+    of ``n_series``.
+    """
+    where = None if series is None else (list(series), n_series)
+    report = (
+        type(estimator).__name__,
+        min(n_rows, n_history),
+        n_rows,
+        n_history,
+        where,
+    )
     reports = _REPORTS.get()
     if reports is not None:
         reports.append(report)
         return
     warnings.warn(_message([report]), PaddingWarning, stacklevel=4)
+
+
+@contextmanager
+def gather_padding():
+    """Gather the padding reports made inside into the list it yields; never warn.
+
+    For a caller that reports them itself, once (a panel, series by series).
+    """
+    reports = []
+    token = _REPORTS.set(reports)
+    try:
+        yield reports
+    finally:
+        _REPORTS.reset(token)
 
 
 @contextmanager

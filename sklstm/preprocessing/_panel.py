@@ -1,0 +1,188 @@
+"""Panels: many series in one long DataFrame indexed by (series, time).
+
+A *panel* is a pandas DataFrame whose index is a two-level
+:class:`pandas.MultiIndex` (series, time), the rows of each series
+contiguous and in time order (sktime's long panel form, e.g. after
+``df.set_index(["store", "date"]).sort_index()``). The time-aware
+transformers compute within each series: row 0 of a series is a first row
+(padded, or continued from that series' training end), never the next row of
+the series above it.
+
+This module detects and checks panels and runs a transformer series by
+series; the estimators live in the sibling modules.
+"""
+
+import copy
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from sklstm.utils._padding import gather_padding, report_padding
+
+
+def time_labels(index):
+    """Return ``index`` if it can order rows in time, else None.
+
+    A :class:`pandas.DatetimeIndex` or :class:`pandas.PeriodIndex` must be
+    sorted and unique (a ``ValueError`` otherwise). An integer index counts
+    only when it is strictly increasing; any other index gives None.
+    """
+    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        if not index.is_unique:
+            duplicated = index[index.duplicated()][:3].tolist()
+            raise ValueError(
+                f"X has a duplicated {type(index).__name__} (e.g. {duplicated}): "
+                "time-aware transformers need one row per time step; aggregate or "
+                "drop the duplicates first."
+            )
+        if not index.is_monotonic_increasing:
+            raise ValueError(
+                f"X has an unsorted {type(index).__name__}: time-aware transformers "
+                "need rows in time order; sort it first with X.sort_index()."
+            )
+        return index
+    if (
+        pd.api.types.is_integer_dtype(index.dtype)
+        and index.is_unique
+        and index.is_monotonic_increasing
+    ):
+        return index
+    return None
+
+
+class Panel(NamedTuple):
+    """Where the series of a panel lie: series ``i`` is rows ``bounds[i:i+2]``."""
+
+    labels: list
+    bounds: np.ndarray
+    times: list  # per series, its time labels (None when they cannot order time)
+
+    def segments(self):
+        """Yield ``(label, rows, times)`` per series, ``rows`` a slice."""
+        for i, label in enumerate(self.labels):
+            yield label, slice(self.bounds[i], self.bounds[i + 1]), self.times[i]
+
+
+def panel_of(X):
+    """The :class:`Panel` of ``X``, or None when ``X`` is not a panel.
+
+    Raises a ``ValueError`` when the rows of a series are not contiguous, or
+    when a series' time labels are duplicated or unsorted.
+    """
+    index = getattr(X, "index", None)
+    if not isinstance(X, (pd.DataFrame, pd.Series)) or not (
+        isinstance(index, pd.MultiIndex) and index.nlevels == 2
+    ):
+        return None
+    codes, uniques = pd.factorize(index.get_level_values(0), use_na_sentinel=False)
+    starts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    bounds = np.concatenate([[0], starts, [len(codes)]]).astype(np.intp)
+    if len(bounds) - 1 != len(uniques):
+        split = uniques[np.flatnonzero(np.bincount(codes[bounds[:-1]]) > 1)[0]]
+        raise ValueError(
+            f"X is a panel (a (series, time) MultiIndex) whose series {split!r} is "
+            "not in one block of rows: the rows of each series must be "
+            "contiguous and in time order; sort it first with X.sort_index()."
+        )
+    level = index.get_level_values(1)
+    times = []
+    for i, label in enumerate(uniques):
+        try:
+            times.append(time_labels(level[bounds[i] : bounds[i + 1]]))
+        except ValueError as exc:
+            raise ValueError(f"series {label!r} of the panel X: {exc}") from None
+    return Panel(list(uniques), bounds, times)
+
+
+class _PanelMixin:
+    """Fit and transform series by series, with per-series fitted state.
+
+    The host implements ``_fit_series(X, index)``, ``_transform_array(X,
+    continuation)``, ``_continues(index)`` and ``_check_padding(X)`` for one
+    series; ``_series_attrs`` names the fitted attributes that are per series
+    (kept in ``series_state_``), every other fitted attribute is shared.
+    """
+
+    _series_attrs = ()
+
+    def _fit_panel(self, X, panel):
+        """Fit every series on a shallow copy of ``self``; keep its state."""
+        for attr in self._series_attrs:  # left by an earlier single-series fit
+            self.__dict__.pop(attr, None)
+        states = {}
+        for label, rows, times in panel.segments():
+            est = copy.copy(self)
+            try:
+                est._fit_series(X[rows], times)
+            except ValueError as exc:
+                raise ValueError(f"series {label!r} of the panel X: {exc}") from None
+            states[label] = {a: est.__dict__[a] for a in self._series_attrs}
+        shared = {a: v for a, v in est.__dict__.items() if a not in self._series_attrs}
+        self.__dict__.update(shared)
+        self.series_ = pd.Index(panel.labels)
+        self.series_state_ = states
+        self._unseen = self._unseen_state(X, states[panel.labels[0]])
+
+    def _check_panel(self, X):
+        """The panel of ``X`` to transform; it must be one iff fit's data was."""
+        panel = panel_of(X)
+        fitted_on_panel = "series_state_" in self.__dict__
+        if (panel is not None) != fitted_on_panel:
+            raise ValueError(
+                f"{type(self).__name__} was fitted on "
+                + (
+                    "a panel (a (series, time) MultiIndex), so X must be one too: "
+                    "without it the rows of different series cannot be told "
+                    "apart. In a Pipeline, call set_output(transform='pandas')."
+                    if fitted_on_panel
+                    else "a single series, but X is a panel (a (series, time) "
+                    "MultiIndex); fit it on a panel to transform series by series."
+                )
+            )
+        return panel
+
+    def _unseen_state(self, X, first):
+        """State for a series unseen in fit: no history, no head (padding warns)."""
+        head = np.empty((0, X.shape[1]), dtype=X.dtype)
+        return {**first, "last_index_": None, "_next_index": None, "_head": head}
+
+    def _series_estimator(self, label):
+        """A shallow copy of ``self`` holding the state of series ``label``."""
+        est = copy.copy(self)
+        state = self.series_state_.get(label)
+        est.__dict__.update(self._unseen if state is None else state)
+        return est, state is not None
+
+    def _transform_panel(self, X, panel, *, fitting=False):
+        """Transform series by series into one output; warn once for padding.
+
+        A series continues its own training end (see ``continuation``); one
+        unseen in fit never does, and is padded (and reported) like a frame
+        that does not continue.
+        """
+        out, padded = None, []
+        with gather_padding() as reports:
+            for label, rows, times in panel.segments():
+                est, seen = self._series_estimator(label)
+                Xs, continuation = X[rows], False
+                if not fitting:
+                    continuation = seen and est._continues(times)
+                    n_reports = len(reports)
+                    if not continuation:
+                        est._check_padding(Xs)
+                    if len(reports) > n_reports:
+                        padded.append((label, reports[-1][3]))
+                res = est._transform_array(Xs, continuation=continuation)
+                if out is None:  # the layout of the first series' output
+                    out = np.empty_like(res, shape=(X.shape[0], *res.shape[1:]))
+                out[rows] = res
+        if padded:
+            report_padding(
+                self,
+                n_rows=X.shape[0],
+                n_history=max(k for _, k in padded),
+                series=[label for label, _ in padded],
+                n_series=len(panel.labels),
+            )
+        return out
