@@ -259,3 +259,42 @@ def test_log_rejects_non_positive_values():
     X, y = make_supervised(frame, "v")
     with pytest.raises(ValueError, match="log=True .* strictly positive y"):
         ConformalForecaster(RidgeLagForecaster(target="v"), log=True).fit(X, y)
+
+
+def _ar_panel():
+    """Three Gaussian AR(1) series of different lengths and levels."""
+    frames = []
+    for i, n in enumerate((400, 450, 420)):
+        frame = _ar_frame(n, seed=10 + i) + 100 * i
+        frame.index = pd.MultiIndex.from_arrays(
+            [[f"s{i}"] * n, pd.date_range("2000-01-01", periods=n, freq="D")],
+            names=["series", "date"],
+        )
+        frames.append(frame)
+    return pd.concat(frames)
+
+
+def test_a_panel_is_calibrated_on_time_stamp_folds():
+    """Folds of a panel split its shared time stamps, never its rows."""
+    from sklstm.forecasting import PanelTimeSeriesSplit
+
+    X, y = make_supervised(_ar_panel(), "v")
+    model = ConformalForecaster(NaiveForecaster(target="v")).fit(X, y)
+    folds = list(PanelTimeSeriesSplit(3, test_size="last_half").split(X))
+    n_validation = sum(len(test) for _, test in folds)
+    assert model.errors_.shape == (n_validation, 1)
+    times = X.index.get_level_values(1)
+    for train, test in folds:
+        assert times[train].max() < times[test].min()
+    # the naive forecast's errors are each series' own differences
+    expected = np.concatenate(
+        [y.to_numpy()[test] - X["v"].to_numpy()[test] for _, test in folds]
+    )
+    np.testing.assert_allclose(model.errors_[:, 0], expected)
+    bounds = model.predict_interval(X)
+    assert bounds.shape == (len(X), 2)
+    with pytest.raises(ValueError, match="method='adaptive' .* panel"):
+        ConformalForecaster(NaiveForecaster(target="v"), method="adaptive").fit(X, y)
+    model.set_params(method="adaptive")
+    with pytest.raises(ValueError, match="method='adaptive' .* panel"):
+        model.predict_interval(X)

@@ -13,7 +13,8 @@ from sklearn.utils.validation import check_is_fitted
 from ..exceptions import MissingTargetWarning
 from ..utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._coverage import check_coverage, stack_bounds
-from ._splits import recipe_cv
+from ._panel_framing import is_panel
+from ._splits import PanelTimeSeriesSplit, recipe_cv
 
 __all__ = ["ConformalForecaster"]
 
@@ -132,8 +133,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         The calibration folds. None: a search's own splitter when
         ``estimator`` is a fitted or unfitted search with one (its folds are
         reused), else 3 folds whose validation blocks share the last half of
-        the rows (the recipe's). An int: that many such folds. A splitter must
-        keep time order (validation after training).
+        the rows (the recipe's; for a panel, of its time stamps, with
+        :class:`PanelTimeSeriesSplit`). An int: that many such folds. A
+        splitter must keep time order (validation after training).
     log : bool or "auto", default="auto"
         Errors of the logs (positive, asymmetric bounds). "auto": when the
         estimator (or a search's best estimator, or a pipeline's last step)
@@ -237,15 +239,29 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.gamma = gamma
         self.prefit = prefit
 
-    def _splitter(self, n_samples):
+    def _check_not_adaptive_on_a_panel(self, X):
+        if self.method == "adaptive" and is_panel(X):
+            raise ValueError(
+                "method='adaptive' follows one series' errors row by row, but X "
+                "is a panel of several series; use method='split' for panels."
+            )
+
+    def _splitter(self, X):
+        """The calibration splitter: given, a search's own, or last-half folds.
+
+        The last-half folds of a panel split its time stamps, shared by all
+        series (:class:`PanelTimeSeriesSplit`), not its rows.
+        """
+        if self.cv is not None and not isinstance(self.cv, Integral):
+            return self.cv
         if self.cv is None:
             own = getattr(self.estimator, "cv", None)
             if hasattr(own, "split"):
                 return own
-            return recipe_cv(n_samples, 3)
-        if isinstance(self.cv, Integral):
-            return recipe_cv(n_samples, self.cv)
-        return self.cv
+        n_splits = 3 if self.cv is None else self.cv
+        if is_panel(X):
+            return PanelTimeSeriesSplit(n_splits, test_size="last_half")
+        return recipe_cv(len(X), n_splits)
 
     def _to_scale(self, values, name):
         values = np.asarray(values, dtype=np.float64)
@@ -287,6 +303,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "None: the errors it calibrates are y minus the forecasts."
             )
         X, y = _indexable(X), _indexable(y)
+        self._check_not_adaptive_on_a_panel(X)
         if self.prefit:
             check_is_fitted(self.estimator)
             self.estimator_ = self.estimator
@@ -336,7 +353,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     def _folds(self, X):
         n_samples = len(X)
         try:
-            return list(self._splitter(n_samples).split(X))
+            return list(self._splitter(X).split(X))
         except ValueError as exc:
             raise ValueError(
                 f"ConformalForecaster cannot make calibration folds of {n_samples} "
@@ -385,6 +402,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         pred = np.asarray(self.predict(X), dtype=np.float64)
         centre = self._to_scale(pred.reshape(len(pred), -1), "predictions")
         if self.method == "adaptive":
+            self._check_not_adaptive_on_a_panel(X)
             realized = self._to_scale(
                 self._realized(X), f"target column {self.target_!r}"
             )
