@@ -22,6 +22,7 @@ from sklstm.forecasting import (
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
+    forecast,
     make_supervised,
     train_test_split_series,
 )
@@ -291,3 +292,16 @@ def test_no_look_ahead_and_no_cross_series_read(panel, name):
         refit = make().fit(changed, y)
         other = changed.index.get_level_values(0) != "a"
         np.testing.assert_array_equal(refit.predict(X)[other], before[other])
+
+
+@pytest.mark.parametrize("name", ["seasonal_add", "airline"])
+def test_forecast_panel_per_series(frames, panel, name):
+    X, y = make_supervised(panel, "sales", horizon=HORIZON)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)  # every series continues
+        got = forecast(MODELS[name]().fit(X, y), panel)
+    for label, frame in frames.items():
+        single = MODELS[name]().fit(*make_supervised(frame, "sales", horizon=HORIZON))
+        want = forecast(single, frame)
+        assert got.loc[label].index.tolist() == want.index.tolist()
+        np.testing.assert_array_equal(got.loc[label].to_numpy(), want.to_numpy())
