@@ -12,8 +12,9 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._compat import Interval, _fit_context, validate_data
 from ..utils._padding import report_padding, same_start
 from ._coverage import check_coverage, stack_bounds
-from ._history import continues, ffill, next_label
+from ._history import _SeriesStateMixin, continues, ffill, next_label
 from ._naive import _TargetForecasterMixin
+from ._panel_framing import is_panel
 
 __all__ = ["AirlineForecaster"]
 
@@ -51,7 +52,9 @@ def _residuals(w, ma, past=None):
     return lfilter([1.0], ma, w, zi=lfiltic([1.0], ma, past[::-1]))[0]
 
 
-class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
+class AirlineForecaster(
+    _SeriesStateMixin, _TargetForecasterMixin, RegressorMixin, BaseEstimator
+):
     """Box and Jenkins' airline model, SARIMA (0,1,1)(0,1,1)m, fitted by least squares.
 
     The target z (its log with ``log=True``) is differenced once and once
@@ -76,6 +79,14 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
     ``X`` on, and its first ``m + 1`` rows (1 with ``m=1``), which lack the
     history, are forecast naively (their own value, for every step).
 
+    On a panel (``X`` with a MultiIndex (series, time), e.g. from
+    :func:`make_supervised` of a panel) each series gets its own airline model:
+    ``fit`` chooses each series' coefficients and ``sigma2`` from its rows
+    alone and keeps its history (all in ``series_state_``); ``predict`` and
+    :meth:`predict_interval` forecast each series with its own model,
+    continuing its own training end. A series unseen in ``fit`` has no model:
+    ``predict`` raises a ValueError naming it.
+
     Parameters
     ----------
     m : int, default=12
@@ -90,7 +101,9 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
     Attributes
     ----------
     theta_ : float
-        The regular moving-average coefficient.
+        The regular moving-average coefficient (not set by a fit on a panel,
+        nor are ``seasonal_theta_``, ``sigma2_``, ``history_`` and
+        ``next_label_``: see ``series_state_``).
     seasonal_theta_ : float
         The seasonal moving-average coefficient (0 with ``m=1``).
     sigma2_ : float
@@ -107,6 +120,13 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
     next_label_ : object or None
         The index label that continues the training ``X`` (None for NumPy input
         or an index whose step is unknown).
+    series_ : pandas.Index
+        The series of the panel in ``fit``, in order (only after a fit on a
+        panel).
+    series_state_ : dict
+        Per series label, the dict of its ``theta_``, ``seasonal_theta_``,
+        ``sigma2_``, ``history_``, ``fill_value_`` and ``next_label_`` (only
+        after a fit on a panel).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -192,6 +212,26 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         self : AirlineForecaster
             Fitted estimator.
         """
+        self._reset_state()
+        if is_panel(X):
+            self._fit_target(X, y)  # the shared attributes
+            self._fit_series_states(X, y, AirlineForecaster._fit_one)
+        else:
+            self._fit_one(X, y)
+        return self
+
+    _series_attrs = (
+        "theta_",
+        "seasonal_theta_",
+        "sigma2_",
+        "history_",
+        "fill_value_",
+        "next_label_",
+        "_head",
+    )
+
+    def _fit_one(self, X, y):
+        """Fit the airline model on one series."""
         label = next_label(X)
         X, _, values = self._fit_target(X, y)
         k = self._n_history()
@@ -223,11 +263,19 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         # the first training values: a predict starting with them falls back
         # exactly as a predict of the training data does (no warning)
         self._head = values[:k].copy()
-        return self
+
+    def _unseen_state(self, label):
+        raise ValueError(
+            f"series {label!r} was not seen in fit; {type(self).__name__} has no "
+            f"model for it (it fits one per series). Fit on a panel holding it; "
+            f"the series seen in fit are {list(self.series_)}."
+        )
 
     def _forecast(self, X):
         """Validate X; the forecasts of every row and step, in model scale."""
         check_is_fitted(self)
+        if self._check_panel_input(X):
+            return self._predict_series(X, lambda est, Xs: est._forecast(Xs))
         is_continuation = continues(X, self.next_label_)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
         k = self._n_history()
@@ -305,7 +353,8 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Same columns as in ``fit``, handled as in :meth:`predict` (the
+            Same columns as in ``fit``, handled as in :meth:`predict` (a panel
+            series by series, each with its own model and ``sigma2``; the
             history of a continuing DataFrame; the naive fallback, centred on
             the row's own value with the model's widths, for the first rows
             without history).
@@ -352,6 +401,11 @@ class AirlineForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         array([0.121, 0.146, 0.296])
         """
         levels, scalar = check_coverage(coverage)
+        check_is_fitted(self)
+        if self._check_panel_input(X):  # each series with its own model
+            return self._predict_series(
+                X, lambda est, Xs: est.predict_interval(Xs, coverage)
+            )
         center = self._forecast(X)
         sd = np.sqrt(self._step_variances())
         z = norm.ppf((1 + np.asarray(levels)) / 2)[:, None, None]

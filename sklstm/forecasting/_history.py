@@ -4,16 +4,29 @@ A frame passed to ``predict`` *continues* the training data when its first index
 label is the label that would follow the last label seen in ``fit`` (next month,
 next week, next day, next integer). Then the values kept from the end of the
 training data are real history for the first rows of the new frame.
+
+On a panel (a MultiIndex (series, time), see ``_panel_framing``) the
+history-keeping baselines keep that state per series (``_SeriesStateMixin``):
+``fit`` fits each series on a shallow copy of the estimator and keeps its
+per-series attributes; ``predict`` runs each series' rows on a copy holding
+that series' state, so a series continues its own training end and never
+reads another's values.
 """
+
+import copy
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_consistent_length
 
 from sklstm.utils._compat import validate_data
+from sklstm.utils._padding import gather_padding, report_padding
 from sklstm.utils._time import continues, next_label
 
+from ._panel_framing import check_panel, is_panel
+
 __all__ = [
+    "_SeriesStateMixin",
     "continues",
     "ffill",
     "fill_values",
@@ -118,3 +131,100 @@ def validate_X_y(estimator, X, y):
             "(sklstm.preprocessing.TimeSeriesImputer)."
         )
     return X, y
+
+
+def _rows(data, start, stop):
+    """Rows ``start:stop`` of an array or pandas object, by position."""
+    return data.iloc[start:stop] if hasattr(data, "iloc") else data[start:stop]
+
+
+def _series_block(X, start, stop):
+    """One series' rows of a panel, indexed by its time level alone."""
+    return X.iloc[start:stop].droplevel(0)
+
+
+class _SeriesStateMixin:
+    """Fit and predict a panel series by series, with per-series fitted state.
+
+    ``_series_attrs`` names the fitted attributes kept per series; after a fit
+    on a panel they live in ``series_state_[label]`` (not on the estimator
+    itself), and ``series_`` lists the series in fit order. Every other fitted
+    attribute is shared (the target column, the steps, a global model).
+    ``_unseen_state(label)`` gives the state of a series not seen in fit (or
+    raises).
+    """
+
+    _series_attrs = ()
+
+    def _reset_state(self):
+        """Drop the state of an earlier fit of the other kind (panel or not)."""
+        for attr in (*self._series_attrs, "series_", "series_state_"):
+            self.__dict__.pop(attr, None)
+
+    def _fit_series_states(self, X, y, fit_one):
+        """``fit_one(est, X_series, y_series)`` on a copy per series; keep states."""
+        states = {}
+        for label, start, stop in check_panel(X, "X"):
+            est = copy.copy(self)
+            try:
+                fit_one(est, _series_block(X, start, stop), _rows(y, start, stop))
+            except ValueError as exc:
+                raise ValueError(f"In series {label!r} of the panel X: {exc}") from exc
+            states[label] = {a: est.__dict__[a] for a in self._series_attrs}
+        self.series_ = pd.Index(list(states))
+        self.series_state_ = states
+
+    def _check_panel_input(self, X):
+        """Whether ``X`` is a panel; it must be one iff the fit data was."""
+        panel, fitted_on_panel = is_panel(X), "series_state_" in self.__dict__
+        if panel != fitted_on_panel:
+            raise ValueError(
+                f"{type(self).__name__} was fitted on "
+                + (
+                    "a panel (a (series, time) MultiIndex), so X must be one too: "
+                    "without it the rows of different series cannot be told apart."
+                    if fitted_on_panel
+                    else "a single series, but X is a panel (a (series, time) "
+                    "MultiIndex); fit it on a panel to forecast series by series."
+                )
+            )
+        return panel
+
+    def _series_estimator(self, label):
+        """A shallow copy of ``self`` holding the state of series ``label``."""
+        est = copy.copy(self)
+        del est.series_, est.series_state_  # it predicts one series
+        state = self.series_state_.get(label)
+        est.__dict__.update(self._unseen_state(label) if state is None else state)
+        return est
+
+    def _predict_series(self, X, predict_one):
+        """``predict_one(est, X_series)`` per series, stacked; one padding warning.
+
+        A series continues its own training end; one unseen in fit gets
+        ``_unseen_state``. The series whose first rows were padded are named in
+        one :class:`~sklstm.exceptions.PaddingWarning`.
+        """
+        blocks = check_panel(X, "X")
+        outputs, padded = [], []
+        with gather_padding() as reports:
+            for label, start, stop in blocks:
+                est = self._series_estimator(label)
+                n_reports = len(reports)
+                try:
+                    outputs.append(predict_one(est, _series_block(X, start, stop)))
+                except ValueError as exc:
+                    raise ValueError(
+                        f"In series {label!r} of the panel X: {exc}"
+                    ) from exc
+                if len(reports) > n_reports:
+                    padded.append((label, reports[-1][3]))
+        if padded:
+            report_padding(
+                self,
+                n_rows=X.shape[0],
+                n_history=max(k for _, k in padded),
+                series=[label for label, _ in padded],
+                n_series=len(blocks),
+            )
+        return np.concatenate(outputs)

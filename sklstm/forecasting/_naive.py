@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..utils._compat import Interval, StrOptions, _fit_context, validate_data
 from ..utils._padding import report_padding, same_start
 from ._history import (
+    _SeriesStateMixin,
     continues,
     ffill,
     fill_values,
@@ -16,6 +17,7 @@ from ._history import (
     resolve_target,
     validate_X_y,
 )
+from ._panel_framing import is_panel
 
 __all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
 
@@ -148,7 +150,9 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         return self._shape_output(np.repeat(last[:, None], self.n_outputs_, axis=1))
 
 
-class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
+class SeasonalNaiveForecaster(
+    _SeriesStateMixin, _TargetForecasterMixin, RegressorMixin, BaseEstimator
+):
     """Forecast each step as the target's value one season earlier.
 
     ``y_hat[t + k] = target[t + k - m * ceil(k / m)]``: the latest observed value in
@@ -176,6 +180,15 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
     starting with the training rows) warns with
     :class:`~sklstm.exceptions.PaddingWarning`.
 
+    On a panel (``X`` with a MultiIndex (series, time), e.g. from
+    :func:`make_supervised` of a panel) each series is its own seasonal naive
+    model: ``fit`` keeps each series' last season (in ``series_state_``), and
+    ``predict`` forecasts each series from its own rows only, continuing its
+    own training end. A series unseen in ``fit`` is forecast like a frame that
+    does not continue the training data (the naive fallback for its first
+    rows, one :class:`~sklstm.exceptions.PaddingWarning` naming it); a gap
+    before its first valid value takes the training mean over all series.
+
     Parameters
     ----------
     m : int, default=12
@@ -194,13 +207,20 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
     n_outputs_ : int
         Number of forecast steps (columns of ``y`` in ``fit``).
     history_ : ndarray of shape (min(m + 1, n_samples),)
-        The last target values of ``X`` in ``fit`` (gaps forward-filled).
+        The last target values of ``X`` in ``fit`` (gaps forward-filled). Not
+        set by a fit on a panel (see ``series_state_``).
     fill_value_ : float
         Mean of the target column in ``fit``: the fill of a gap with no earlier
-        valid value.
+        valid value (on a panel: over all series, used for unseen series).
     next_label_ : object or None
         The index label that continues the training ``X`` (None for NumPy input or
-        an index whose step is unknown).
+        an index whose step is unknown). Not set by a fit on a panel.
+    series_ : pandas.Index
+        The series of the panel in ``fit``, in order (only after a fit on a
+        panel).
+    series_state_ : dict
+        Per series label, the dict of its ``history_``, ``fill_value_`` and
+        ``next_label_`` (only after a fit on a panel).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -254,6 +274,18 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
         self : SeasonalNaiveForecaster
             Fitted estimator.
         """
+        self._reset_state()
+        if is_panel(X):
+            self._fit_target(X, y)  # the shared attributes, the pooled fill
+            self._fit_series_states(X, y, SeasonalNaiveForecaster._fit_one)
+        else:
+            self._fit_one(X, y)
+        return self
+
+    _series_attrs = ("history_", "fill_value_", "next_label_", "_head")
+
+    def _fit_one(self, X, y):
+        """Fit on one series: its last season, fill and continuation label."""
         label = next_label(X)
         X, _, values = self._fit_target(X, y)
         filled = ffill(values, self.fill_value_)
@@ -262,7 +294,15 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
         # the first training values: a predict starting with them falls back
         # exactly as a predict of the training data does (no warning)
         self._head = values[: self._n_history()].copy()
-        return self
+
+    def _unseen_state(self, label):
+        """A series unseen in fit: no history, no head (padding warns)."""
+        return {
+            "history_": np.empty(0),
+            "fill_value_": self.fill_value_,
+            "next_label_": None,
+            "_head": np.empty(0),
+        }
 
     def _n_history(self):
         """Rows before each row that the forecast needs (growth: one more)."""
@@ -280,9 +320,16 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
-            The forecasts.
+            The forecasts. On a panel, the rows of every series in order.
         """
         check_is_fitted(self)
+        if self._check_panel_input(X):
+            pred = self._predict_series(X, lambda est, Xs: est._predict_one(Xs))
+            return self._shape_output(pred)
+        return self._shape_output(self._predict_one(X))
+
+    def _predict_one(self, X):
+        """Forecasts of one series, shape (n_samples, ``n_outputs_``)."""
         is_continuation = continues(X, self.next_label_)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
         raw, values = self._target_values(
@@ -315,4 +362,4 @@ class SeasonalNaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstima
                     ratio = np.where(known, full[origin] / past, 1.0)
                     seasonal = seasonal * ratio**seasons
             pred[:, step - 1] = seasonal
-        return self._shape_output(pred)
+        return pred

@@ -4,6 +4,7 @@ import warnings
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import RidgeCV
@@ -15,6 +16,7 @@ from ..exceptions import MissingTargetWarning
 from ..utils._compat import Interval, _fit_context, validate_data
 from ..utils._padding import report_padding, same_start
 from ._history import (
+    _SeriesStateMixin,
     continues,
     ffill,
     fill_values,
@@ -22,6 +24,7 @@ from ._history import (
     resolve_target,
     validate_X_y,
 )
+from ._panel_framing import check_panel, is_panel
 
 __all__ = ["RidgeLagForecaster"]
 
@@ -39,7 +42,7 @@ def _lag_matrix(values, n_lags):
     return windows[:, :, ::-1].reshape(len(windows), -1)
 
 
-class RidgeLagForecaster(RegressorMixin, BaseEstimator):
+class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
     """RidgeCV on standardized lags of the target: the protocol's linear baseline.
 
     Row t of ``X`` (everything known at t) is turned into the target's values at
@@ -54,6 +57,18 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
     the training one (e.g. ``X_test`` from :func:`train_test_split_series`), they
     are the history of its first rows. Otherwise the first row of the given ``X``
     is repeated backwards to fill the missing history.
+
+    On a panel (``X`` with a MultiIndex (series, time), e.g. from
+    :func:`make_supervised` of a panel) it is a *global* model: one RidgeCV
+    fitted on the lag rows of every series pooled. The lags are taken within
+    each series (no window straddles two series; each series' first
+    ``n_lags - 1`` rows are skipped, as a single series' are, and its gaps
+    take its own means), and each series keeps its own last rows (in
+    ``series_state_``), so ``predict`` continues every series from its own
+    training end. A series unseen in ``fit`` is forecast like a frame that
+    does not continue the training data (its first row repeated backwards,
+    one :class:`~sklstm.exceptions.PaddingWarning` naming it; a gap before its
+    first valid value takes the means over all series).
 
     Parameters
     ----------
@@ -79,12 +94,19 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         Positions of the lagged columns of ``X``, the target first.
     history_ : ndarray of shape (n_lags - 1, n_lagged_columns)
         The last rows of the lagged columns in ``fit`` (gaps forward-filled).
+        Not set by a fit on a panel (see ``series_state_``).
     fill_values_ : ndarray of shape (n_lagged_columns,)
         Means of the lagged columns in ``fit``: the fill of a gap with no
-        earlier valid value.
+        earlier valid value (on a panel: over all series, for unseen series).
     next_label_ : object or None
         The index label that continues the training ``X`` (None for NumPy input or
-        an index whose step is unknown).
+        an index whose step is unknown). Not set by a fit on a panel.
+    series_ : pandas.Index
+        The series of the panel in ``fit``, in order (only after a fit on a
+        panel).
+    series_state_ : dict
+        Per series label, the dict of its ``history_``, ``fill_values_`` and
+        ``next_label_`` (only after a fit on a panel).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -96,13 +118,14 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
 
     Notes
     -----
-    ``fit`` needs at least ``n_lags + 1`` rows. Predictions have the shape of ``y``
-    in ``fit``. NaN in the lagged columns of ``X`` (gaps) is forward-filled,
-    causally (the training mean before the first valid value); rows whose ``y`` is
-    NaN (an unknown target) are left out of training with a
-    :class:`~sklstm.exceptions.MissingTargetWarning`. A ``predict`` that pads
-    (neither continuing the training index nor starting with the training rows)
-    warns with :class:`~sklstm.exceptions.PaddingWarning`.
+    ``fit`` needs at least ``n_lags + 1`` rows (on a panel, in every series).
+    Predictions have the shape of ``y`` in ``fit``. NaN in the lagged columns
+    of ``X`` (gaps) is forward-filled, causally (the training mean before the
+    first valid value); rows whose ``y`` is NaN (an unknown target) are left
+    out of training with a :class:`~sklstm.exceptions.MissingTargetWarning`.
+    A ``predict`` that pads (neither continuing the training index nor
+    starting with the training rows) warns with
+    :class:`~sklstm.exceptions.PaddingWarning`.
 
     Examples
     --------
@@ -144,23 +167,76 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         self : RidgeLagForecaster
             Fitted estimator.
         """
+        self._reset_state()
+        if is_panel(X):
+            self._fit_panel(X, y)
+            return self
         label = next_label(X)
         X, y = validate_X_y(self, X, y)
-        n_samples = X.shape[0]
+        self._check_length(X.shape[0])
+        raw = self._lagged(X)
+        lags, y, state = self._series_rows(raw, y)
+        self.__dict__.update(state)
+        self._fit_lags(lags, y)
+        self.next_label_ = label
+        return self
+
+    _series_attrs = ("history_", "fill_values_", "next_label_", "_head")
+
+    def _check_length(self, n_samples):
         if n_samples < self.n_lags + 1:
             raise ValueError(
                 f"n_samples = {n_samples} is too few for n_lags={self.n_lags}: fit "
                 f"needs at least n_lags + 1 = {self.n_lags + 1} rows."
             )
+
+    def _lagged(self, X):
+        """Set ``target_index_``, ``lag_columns_``; the lagged columns of X."""
         self.target_index_ = resolve_target(self, self.target)
         others = [i for i in range(X.shape[1]) if i != self.target_index_]
         self.lag_columns_ = np.array(
             [self.target_index_, *(others if self.exog else [])]
         )
-        raw = X[:, self.lag_columns_].astype(np.float64)
-        self.fill_values_ = fill_values(self, raw)
-        values = ffill(raw, self.fill_values_)
-        lags, y = _lag_matrix(values, self.n_lags), y[self.n_lags - 1 :]
+        return X[:, self.lag_columns_].astype(np.float64)
+
+    def _series_rows(self, raw, y):
+        """One series' lag rows, their targets and its state (history, fill)."""
+        fill = fill_values(self, raw)
+        values = ffill(raw, fill)
+        state = {
+            "fill_values_": fill,
+            "history_": values[len(values) - (self.n_lags - 1) :],
+            # the first training rows: a predict starting with them pads
+            # exactly as a predict of the training data does (no warning)
+            "_head": raw[: self.n_lags - 1].copy(),
+        }
+        return _lag_matrix(values, self.n_lags), y[self.n_lags - 1 :], state
+
+    def _fit_panel(self, X, y):
+        """One model on the lag rows of every series, pooled; state per series."""
+        blocks = check_panel(X, "X")
+        X_all, y_all = validate_X_y(self, X, y)
+        raw_all = self._lagged(X_all)
+        self.fill_values_ = fill_values(self, raw_all)  # for unseen series
+        lags, targets, states = [], [], {}
+        for label, start, stop in blocks:
+            try:
+                self._check_length(stop - start)
+                rows, y_rows, state = self._series_rows(
+                    raw_all[start:stop], y_all[start:stop]
+                )
+            except ValueError as exc:
+                raise ValueError(f"In series {label!r} of the panel X: {exc}") from exc
+            state["next_label_"] = next_label(X.index[start:stop].droplevel(0))
+            lags.append(rows)
+            targets.append(y_rows)
+            states[label] = state
+        self._fit_lags(np.concatenate(lags), np.concatenate(targets))
+        self.series_ = pd.Index(list(states))
+        self.series_state_ = states
+
+    def _fit_lags(self, lags, y):
+        """Fit ``estimator_`` on the lag rows whose target is known."""
         known = ~np.isnan(y.reshape(len(y), -1)).any(axis=1)
         if not known.all():
             n_unknown = int((~known).sum())
@@ -173,18 +249,22 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
                 f"{type(self).__name__} left {n_unknown} of {len(y)} rows out of "
                 "training: their target y is unknown (NaN).",
                 MissingTargetWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
             lags, y = lags[known], y[known]
         alphas = _PROTOCOL_ALPHAS if self.alphas is None else self.alphas
         self.estimator_ = make_pipeline(StandardScaler(), RidgeCV(alphas=alphas))
         self.estimator_.fit(lags, y)
-        self.history_ = values[len(values) - (self.n_lags - 1) :]
-        self.next_label_ = label
-        # the first training rows: a predict starting with them pads exactly as
-        # a predict of the training data does (no warning)
-        self._head = raw[: self.n_lags - 1].copy()
-        return self
+
+    def _unseen_state(self, label):
+        """A series unseen in fit: no history, no head (padding warns)."""
+        n_columns = len(self.lag_columns_)
+        return {
+            "history_": np.empty((0, n_columns)),
+            "fill_values_": self.fill_values_,
+            "next_label_": None,
+            "_head": np.empty((0, n_columns)),
+        }
 
     def predict(self, X):
         """Forecast from the lag window ending at each row.
@@ -198,9 +278,11 @@ class RidgeLagForecaster(RegressorMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_steps)
-            The forecasts.
+            The forecasts. On a panel, the rows of every series in order.
         """
         check_is_fitted(self)
+        if self._check_panel_input(X):
+            return self._predict_series(X, lambda est, Xs: est.predict(Xs))
         is_continuation = continues(X, self.next_label_)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
         raw = X[:, self.lag_columns_].astype(np.float64)
