@@ -19,8 +19,15 @@ from pandas.testing import assert_frame_equal
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
-from sklstm.forecasting import forecast, make_supervised, train_test_split_series
-from sklstm.recipe import make_lstm_forecaster
+from sklstm.forecasting import (
+    NaiveForecaster,
+    PanelTimeSeriesSplit,
+    forecast,
+    make_supervised,
+    train_test_split_series,
+)
+from sklstm.recipe import make_lstm_forecaster, select_baseline, tune_lstm_forecaster
+from sklstm.recipe._folds import min_train_rows, min_train_size, recipe_folds
 
 LEVELS = {"a": (100.0, 84), "b": (150.0, 84), "c": (1e5, 48)}
 N_TEST = 12
@@ -132,3 +139,63 @@ def test_panel_forecast_is_indexed_by_series_and_future_time(fitted, panel):
     )
     assert future.index.equals(expected)
     assert np.isfinite(future.to_numpy()).all()
+
+
+@pytest.fixture(scope="module")
+def small_panel():
+    """3 series x 60 months, of one length, framed and split (last 12 as test)."""
+    frames = {
+        name: _series_frame(k, level, 60)
+        for k, (name, (level, _)) in enumerate(LEVELS.items())
+    }
+    return train_test_split_series(
+        pd.concat(frames, names=["series"]), "y", n_test=N_TEST
+    )
+
+
+def test_panel_fold_sizes_are_per_series(small_panel):
+    """Folds split time stamps; sizes count one series' rows, not pooled rows."""
+    X_train = small_panel[0]
+    folds = recipe_folds(X_train, 3)
+    assert isinstance(folds, PanelTimeSeriesSplit)
+    assert folds.test_size == "last_half"
+    alone = X_train.loc["a"]
+    assert min_train_size(X_train, 3) == min_train_size(alone, 3)
+    assert min_train_size(alone, 3) == min_train_rows(len(alone), 3)
+
+
+def test_select_baseline_on_a_panel_scores_time_stamp_folds(small_panel):
+    X_train, _, y_train, _ = small_panel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, scores = select_baseline(X_train, y_train, target="y", m=12, log=True)
+    errors = []
+    for train, test in PanelTimeSeriesSplit(3, test_size="last_half").split(X_train):
+        model = NaiveForecaster(target="y").fit(
+            X_train.iloc[train], y_train.iloc[train]
+        )
+        pred = model.predict(X_train.iloc[test])
+        errors.append(np.mean(np.abs(pred - y_train.iloc[test].to_numpy())))
+    assert scores["naive"] == pytest.approx(np.mean(errors), rel=1e-12)
+    assert "seasonal" in scores
+
+
+def test_tune_on_a_panel(small_panel):
+    X_train, X_test, y_train, y_test = small_panel
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = tune_lstm_forecaster(
+            X_train,
+            y_train,
+            target="y",
+            m=12,
+            budget="quick",
+            param_grid={"regressor__window__window": [4]},
+            n_splits=2,
+            **TINY,
+        )
+    assert isinstance(search.cv, PanelTimeSeriesSplit)
+    assert search.baseline_scores_
+    pred = search.best_estimator_.predict(X_test)
+    assert pred.shape == (len(X_test),)
+    assert np.isfinite(pred).all()

@@ -11,7 +11,7 @@ from sklstm.forecasting import CombinedForecaster
 
 from ._baselines import _baseline_candidates
 from ._build import resolve_log_columns
-from ._folds import check_int, mae_of_known_targets, periods_of, recipe_cv
+from ._folds import check_int, mae_of_known_targets, periods_of, recipe_folds
 
 __all__ = ["select_baseline"]
 
@@ -170,7 +170,7 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
         n_splits=n_splits,
         log_columns=log_columns,
     )
-    folds = list(recipe_cv(len(X), n_splits).split(X))
+    folds = list(recipe_folds(X, n_splits).split(X))
     truths = [_safe_indexing(y, test) for _, test in folds]
     predictions = _candidate_predictions(candidates, X, y, folds, truths)
     if not predictions:
