@@ -43,6 +43,14 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     network); the one with the lowest mean absolute error is returned, a pair
     only when its mean beats every single candidate.
 
+    On a panel (a (series, time) MultiIndex) the folds split the time stamps
+    shared by all series (``PanelTimeSeriesSplit(test_size="last_half")``),
+    the candidates' sizes count the shortest series' rows in the smallest
+    fold, and each candidate is fitted on the pooled training rows: the naive,
+    seasonal and airline forecasts per series, the Ridge models once on the
+    per-series lag rows of all series. The mean absolute error pools the
+    validation rows of all series, so the largest series weigh most.
+
     Parameters
     ----------
     X : DataFrame of shape (n_samples, n_columns)
