@@ -314,6 +314,19 @@ def make_lstm_forecaster(
     ``benchmarks/target_outliers.py`` reruns this (those figures predate the
     seasonal lag features).
 
+    Panels. On a panel (a (series, time) MultiIndex, e.g. from
+    :func:`~sklstm.forecasting.make_supervised` of a long frame) one global
+    network is fitted on the windows of all series, which never straddle two
+    series; every step before scaling works within each series (``clip``
+    learns bounds per series), the baseline is fitted per series (naive,
+    seasonal, airline) or once on the pooled per-series lag rows (ridge), and
+    with ``log`` the residual is a ratio, comparable across series of very
+    different levels. A series' predictions do not depend on the other
+    series' rows given to ``predict``. Known limit: the network's early
+    stopping holds out the last ``validation_fraction`` of the rows, which on
+    a panel are the last series' rows, not the last time stamps of every
+    series; those rows are not trained on.
+
     Examples
     --------
     >>> from sklstm.datasets import load_airpassengers
