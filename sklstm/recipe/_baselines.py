@@ -22,7 +22,7 @@ from sklstm.forecasting._ridge import _PROTOCOL_ALPHAS
 from sklstm.preprocessing import DiffFeatures, LagFeatures, TimeSeriesImputer
 
 from ._build import log_step
-from ._folds import min_train_rows
+from ._folds import min_train_size
 
 
 class _RidgeOnCompleteRows(RegressorMixin, BaseEstimator):
@@ -168,7 +168,7 @@ def _differenced_ridge_candidates(*, target, periods, log, n_min, log_columns):
 
 def _baseline_candidates(X, *, target, periods, log, n_splits, log_columns=None):
     """The baselines :func:`~sklstm.recipe.select_baseline` scores, by name."""
-    n_min = min_train_rows(len(X), n_splits)
+    n_min = min_train_size(X, n_splits)
     return {
         **_naive_candidates(target=target, periods=periods, log=log),
         **_lag_ridge_candidates(

@@ -3,17 +3,48 @@
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 
-from sklstm.forecasting._splits import min_train_rows, recipe_cv
+from sklstm.forecasting._panel_framing import is_panel
+from sklstm.forecasting._splits import PanelTimeSeriesSplit, min_train_rows, recipe_cv
 
 __all__ = [
     "check_int",
     "default_scoring",
     "mae_of_known_targets",
     "min_train_rows",
+    "min_train_size",
     "periods_of",
     "recipe_cv",
+    "recipe_folds",
 ]
+
+
+def recipe_folds(X, n_splits):
+    """The recipe's validation folds of ``X``: the last half, in time order.
+
+    One series: :func:`recipe_cv` on its rows. A panel (a (series, time)
+    MultiIndex): ``PanelTimeSeriesSplit(test_size="last_half")``, which splits
+    the time stamps shared by all series, so that no fold trains on one
+    series' future while it validates on another's past.
+    """
+    if is_panel(X):
+        return PanelTimeSeriesSplit(n_splits, test_size="last_half")
+    return recipe_cv(len(X), n_splits)
+
+
+def min_train_size(X, n_splits):
+    """The history of one series in the smallest training fold of ``X``.
+
+    One series: its rows there (:func:`min_train_rows`). A panel: the rows
+    of its shortest series there (windows and lags run within a series, so
+    the pooled row count says nothing of them).
+    """
+    if not is_panel(X):
+        return min_train_rows(len(X), n_splits)
+    train, _ = next(recipe_folds(X, n_splits).split(X))
+    series = pd.Series(X.index.get_level_values(0)[train])
+    return int(series.value_counts().min())
 
 
 def check_int(name, value, minimum):

@@ -11,7 +11,7 @@ from sklstm.forecasting import CombinedForecaster
 
 from ._baselines import _baseline_candidates
 from ._build import resolve_log_columns
-from ._folds import check_int, mae_of_known_targets, periods_of, recipe_cv
+from ._folds import check_int, mae_of_known_targets, periods_of, recipe_folds
 
 __all__ = ["select_baseline"]
 
@@ -42,6 +42,14 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     pair of the 6 best candidates, scored on the same folds. All are cheap (no
     network); the one with the lowest mean absolute error is returned, a pair
     only when its mean beats every single candidate.
+
+    On a panel (a (series, time) MultiIndex) the folds split the time stamps
+    shared by all series (``PanelTimeSeriesSplit(test_size="last_half")``),
+    the candidates' sizes count the shortest series' rows in the smallest
+    fold, and each candidate is fitted on the pooled training rows: the naive,
+    seasonal and airline forecasts per series, the Ridge models once on the
+    per-series lag rows of all series. The mean absolute error pools the
+    validation rows of all series, so the largest series weigh most.
 
     Parameters
     ----------
@@ -170,7 +178,7 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
         n_splits=n_splits,
         log_columns=log_columns,
     )
-    folds = list(recipe_cv(len(X), n_splits).split(X))
+    folds = list(recipe_folds(X, n_splits).split(X))
     truths = [_safe_indexing(y, test) for _, test in folds]
     predictions = _candidate_predictions(candidates, X, y, folds, truths)
     if not predictions:

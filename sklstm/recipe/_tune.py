@@ -8,7 +8,13 @@ from sklearn.model_selection import GridSearchCV, ParameterGrid
 from sklstm.utils import ProgressScorer
 
 from ._build import make_lstm_forecaster, resolve_log_columns
-from ._folds import check_int, default_scoring, min_train_rows, periods_of, recipe_cv
+from ._folds import (
+    check_int,
+    default_scoring,
+    min_train_size,
+    periods_of,
+    recipe_folds,
+)
 from ._selection import _select_baseline
 from ._shrinkage import SHRINKAGES, _BestShrunk, _ShrinkageScores, apply_best_shrinkage
 
@@ -149,6 +155,7 @@ def tune_lstm_forecaster(
     X : DataFrame of shape (n_samples, n_columns)
         Training rows of :func:`~sklstm.forecasting.make_supervised`, with a
         time index (it lets each validation fold continue its training fold).
+        A panel (a (series, time) MultiIndex) is tuned as one global model.
     y : Series or DataFrame
         Targets.
     target : str or int
@@ -186,6 +193,11 @@ def tune_lstm_forecaster(
         the last half of the rows, so that every model trains on at least half
         of them (the default ``TimeSeriesSplit(3)`` trains its first on a
         quarter: a poor stand-in for the final model).
+        For a panel (a (series, time) MultiIndex):
+        ``PanelTimeSeriesSplit(n_splits, test_size="last_half")``, the same
+        folds on the time stamps shared by all series, and the windows of the
+        budget's grid are capped by the shortest series' history in the
+        smallest training fold.
     scoring : str or callable, default="neg_mean_absolute_error"
         Model selection score. The default skips validation rows whose target
         is unknown (NaN), as training does.
@@ -238,7 +250,7 @@ def tune_lstm_forecaster(
     periods = periods_of(m)
     check_int("n_splits", n_splits, 2)
     if param_grid is None:
-        param_grid = _budget_grid(budget, periods, min_train_rows(len(X), n_splits))
+        param_grid = _budget_grid(budget, periods, min_train_size(X, n_splits))
     if n_seeds is None:
         n_seeds = _BUDGET_SEEDS.get(budget, 1)
     shrinkages = _check_shrinkages(shrinkages)
@@ -279,7 +291,7 @@ def tune_lstm_forecaster(
     search = GridSearchCV(
         estimator,
         param_grid,
-        cv=recipe_cv(len(X), n_splits),
+        cv=recipe_folds(X, n_splits),
         scoring=_ShrinkageScores(scoring, shrinkages),
         refit=refit,
         error_score="raise",
