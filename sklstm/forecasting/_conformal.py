@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..exceptions import MissingTargetWarning
 from ..utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._coverage import check_coverage, stack_bounds
+from ._forecast import declared_target
 from ._panel_framing import is_panel
 from ._splits import PanelTimeSeriesSplit, recipe_cv
 
@@ -30,22 +31,6 @@ def _declared_log(estimator):
     if hasattr(estimator, "steps"):
         estimator = estimator.steps[-1][1]
     return getattr(estimator, "log", False) is True
-
-
-def _declared_target(estimator):
-    """The target column the estimator names (itself, its baseline, its steps)."""
-    estimator = _inner(estimator)
-    for attr in ("target", "baseline"):
-        value = getattr(estimator, attr, None)
-        if isinstance(value, str | Integral) and not isinstance(value, bool):
-            return value
-        if attr == "baseline" and value is not None:
-            return _declared_target(value)
-    if hasattr(estimator, "steps"):
-        return _declared_target(estimator.steps[-1][1])
-    if hasattr(estimator, "estimators"):  # a forecast combination
-        return _declared_target(estimator.estimators[0][1])
-    return None
 
 
 def _indexable(data):
@@ -311,7 +296,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.estimator_ = clone(self.estimator).fit(X, y)
         self.log_ = _declared_log(self.estimator_) if self.log == "auto" else self.log
         self.target_ = (
-            _declared_target(self.estimator_) if self.target is None else self.target
+            declared_target(self.estimator_) if self.target is None else self.target
         )
         if self.method == "adaptive" and self.target_ is None:
             raise ValueError(

@@ -1,5 +1,7 @@
 """Forecast past the end of a frame: the next values, indexed by their timestamps."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
@@ -61,18 +63,31 @@ def _panel_future_index(frame, blocks, horizon, freq):
     )
 
 
-def _target_name(estimator):
-    """The target column the estimator forecasts, when it says so; else None."""
+def declared_target(estimator):
+    """The target column the estimator names (a label or a position), or None.
+
+    Looks at the estimator's own ``target``, then inside it: a search's best
+    estimator, a wrapper's fitted or given forecaster or baseline, a
+    pipeline's last step, a combination's first member.
+    """
     target = getattr(estimator, "target", None)
-    if isinstance(target, str):
+    if isinstance(target, str | Integral) and not isinstance(target, bool):
         return target
-    for attr in ("best_estimator_", "estimator_", "baseline_"):
+    for attr in ("best_estimator_", "estimator_", "baseline_", "baseline"):
         inner = getattr(estimator, attr, None)
-        if inner is not None:
-            return _target_name(inner)
+        if inner is not None and hasattr(inner, "predict"):
+            return declared_target(inner)
     if hasattr(estimator, "steps"):
-        return _target_name(estimator.steps[-1][1])
+        return declared_target(estimator.steps[-1][1])
+    if getattr(estimator, "estimators", None):  # a forecast combination
+        return declared_target(estimator.estimators[0][1])
     return None
+
+
+def _target_name(estimator):
+    """The target column's name, when the estimator tells it; else None."""
+    target = declared_target(estimator)
+    return target if isinstance(target, str) else None
 
 
 def _require_intervals(estimator, coverage):
