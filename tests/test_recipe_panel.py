@@ -174,10 +174,43 @@ def test_select_baseline_on_a_panel_scores_time_stamp_folds(small_panel):
         model = NaiveForecaster(target="y").fit(
             X_train.iloc[train], y_train.iloc[train]
         )
-        pred = model.predict(X_train.iloc[test])
-        errors.append(np.mean(np.abs(pred - y_train.iloc[test].to_numpy())))
+        pred = pd.Series(model.predict(X_train.iloc[test]), y_train.index[test])
+        # scale-free: each series' MAE over the mean absolute one-step change of
+        # its validation targets, then the mean over series (not a pooled MAE,
+        # which the largest series would decide alone)
+        per_series = []
+        for label, truth in y_train.iloc[test].groupby(level=0):
+            error = np.mean(np.abs(pred.loc[label].to_numpy() - truth.to_numpy()))
+            per_series.append(error / np.mean(np.abs(np.diff(truth.to_numpy()))))
+        errors.append(np.mean(per_series))
     assert scores["naive"] == pytest.approx(np.mean(errors), rel=1e-12)
     assert "seasonal" in scores
+
+
+def test_panel_scores_are_scale_free():
+    from sklstm.recipe._folds import mae_of_known_targets, panel_scaled_mae
+
+    index = pd.MultiIndex.from_product([["small", "big"], range(4)])
+    y = pd.DataFrame({"h1": [1.0, 2, 4, 3, 1000, 3000, 2000, 4000]}, index=index)
+    y["h2"] = y["h1"] * 2
+    pred = y + np.array([[1, 1]] * 4 + [[100, -100]] * 4)
+    # small: MAE 1, scale mean(|1, 2, -1|) = 4/3; big: MAE 100, scale 5000/3
+    expected = (1 / (4 / 3) + 100 / (5000 / 3)) / 2
+    assert panel_scaled_mae(y, pred) == pytest.approx(expected)
+    assert mae_of_known_targets(y, pred) == pytest.approx(expected)
+    # multiplying one series by 1000 changes nothing
+    scaled = y.copy()
+    scaled.loc["small"] = scaled.loc["small"].to_numpy() * 1000
+    scaled_pred = pred.copy()
+    scaled_pred.loc["small"] = scaled_pred.loc["small"].to_numpy() * 1000
+    assert panel_scaled_mae(scaled, scaled_pred) == pytest.approx(expected)
+    # unknown targets are left out; a series without two known ones too
+    y.iloc[[0, 4, 5, 6]] = np.nan
+    rest = y.loc["small"].iloc[1:]
+    expected = 1 / np.mean(np.abs(np.diff(rest["h1"])))
+    assert panel_scaled_mae(y, pred) == pytest.approx(expected)
+    # one series: the plain MAE, as before
+    assert mae_of_known_targets(y.loc["big"].iloc[3:], pred.loc["big"].iloc[3:]) == 100
 
 
 def test_tune_on_a_panel(small_panel):

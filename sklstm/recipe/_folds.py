@@ -14,6 +14,7 @@ __all__ = [
     "mae_of_known_targets",
     "min_train_rows",
     "min_train_size",
+    "panel_scaled_mae",
     "periods_of",
     "recipe_cv",
     "recipe_folds",
@@ -71,13 +72,54 @@ def periods_of(m):
 
 
 def mae_of_known_targets(y_true, y_pred):
-    """Mean absolute error over the rows whose target is known (not NaN)."""
+    """Mean absolute error over the rows whose target is known (not NaN).
+
+    On a panel (``y_true`` indexed by (series, time)): the scale-free
+    :func:`panel_scaled_mae` instead, so that the largest series do not decide
+    alone what a search chooses.
+    """
     from sklearn.metrics import mean_absolute_error
 
+    index = getattr(y_true, "index", None)
+    if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
+        return panel_scaled_mae(y_true, y_pred)
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.reshape(np.asarray(y_pred, dtype=np.float64), y_true.shape)
     known = ~np.isnan(y_true.reshape(len(y_true), -1)).any(axis=1)
     return mean_absolute_error(y_true[known], y_pred[known])
+
+
+def panel_scaled_mae(y_true, y_pred):
+    """The mean over series of each series' MAE over its own scale.
+
+    A series' scale is the mean absolute one-step change of its known
+    targets in these rows (the first column for several horizons), like the
+    denominator of MASE but from the scored rows themselves, which every
+    candidate of a search shares. Series with fewer than two known targets,
+    or a zero scale, are left out; when none is left, the plain MAE.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.recipe._folds import panel_scaled_mae
+    >>> y = pd.Series([1.0, 2.0, 3.0, 100.0, 200.0, 300.0],
+    ...               index=pd.MultiIndex.from_product([["a", "b"], range(3)]))
+    >>> panel_scaled_mae(y, y + [1, 1, 1, 10, 10, 10])  # (1/1 + 10/100) / 2
+    0.55
+    """
+    values = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
+    pred = np.reshape(np.asarray(y_pred, dtype=np.float64), values.shape)
+    labels = pd.factorize(y_true.index.get_level_values(0))[0]
+    known = ~np.isnan(values).any(axis=1)
+    scaled = []
+    for series in np.unique(labels):
+        rows = (labels == series) & known
+        scale = np.mean(np.abs(np.diff(values[rows, 0]))) if rows.sum() > 1 else 0.0
+        if scale > 0:
+            scaled.append(np.mean(np.abs(values[rows] - pred[rows])) / scale)
+    if not scaled:
+        return float(np.mean(np.abs(values[known] - pred[known])))
+    return float(np.mean(scaled))
 
 
 def default_scoring(scoring):

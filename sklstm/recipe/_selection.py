@@ -48,8 +48,10 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     the candidates' sizes count the shortest series' rows in the smallest
     fold, and each candidate is fitted on the pooled training rows: the naive,
     seasonal and airline forecasts per series, the Ridge models once on the
-    per-series lag rows of all series. The mean absolute error pools the
-    validation rows of all series, so the largest series weigh most.
+    per-series lag rows of all series. The score is scale-free there: each
+    series' mean absolute error over the mean absolute one-step change of its
+    validation targets, averaged over series (a pooled error would be decided
+    by the largest series alone; the panel is scored per series too).
 
     Parameters
     ----------
@@ -78,7 +80,8 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
         "ridge on differences(n_lags=k)", "ridge on seasonal
         differences(n_lags=k)", or two of them joined by " + " (their mean).
     scores : dict of str to float
-        Mean absolute error of each candidate (and pair) over the folds.
+        Mean absolute error of each candidate (and pair) over the folds (on a
+        panel: the scale-free score above).
 
     See Also
     --------

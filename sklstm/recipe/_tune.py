@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 
+from sklstm.forecasting._panel_framing import is_panel
 from sklstm.utils import ProgressScorer
 
 from ._build import make_lstm_forecaster, resolve_log_columns
@@ -200,7 +201,11 @@ def tune_lstm_forecaster(
         smallest training fold.
     scoring : str or callable, default="neg_mean_absolute_error"
         Model selection score. The default skips validation rows whose target
-        is unknown (NaN), as training does.
+        is unknown (NaN), as training does. On a panel the default is
+        scale-free: each series' mean absolute error over the mean absolute
+        one-step change of its validation targets, averaged over series, so
+        that the largest series do not decide alone (``best_score_`` is then
+        minus that ratio).
     random_state : int, default=0
         Draws the seeds of every LSTM fitted.
     n_jobs : int, default=None
@@ -270,7 +275,9 @@ def tune_lstm_forecaster(
             n_splits=n_splits,
             log_columns=log_columns,
         )
-    label = "MAE" if scoring == "neg_mean_absolute_error" else None
+    label = None
+    if scoring == "neg_mean_absolute_error":
+        label = "scaled MAE" if is_panel(X) else "MAE"
     scoring = default_scoring(scoring)  # validation rows with NaN y: skipped
     estimator = make_lstm_forecaster(
         target=target,
