@@ -328,13 +328,13 @@ def test_progress_scorer_prints_one_line_per_fit_and_scores_the_same(capsys):
     assert _scores(plain) == _scores(loud)
 
 
-def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys):
+def _tune(**kwargs):
     from sklstm.datasets import load_airpassengers
     from sklstm.forecasting import train_test_split_series
     from sklstm.recipe import tune_lstm_forecaster
 
     X, _, y, _ = train_test_split_series(load_airpassengers(), "passengers", n_test=36)
-    kwargs = dict(
+    params = dict(
         target="passengers",
         m=12,
         log=True,
@@ -343,11 +343,36 @@ def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys):
         n_splits=2,
         epochs=2,
         n_jobs=1,
+        dropout=0.2,
     )
-    quiet = tune_lstm_forecaster(X, y, **kwargs)
+    return tune_lstm_forecaster(X, y, **{**params, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def tuned_n_jobs_1():
+    return _tune()
+
+
+def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys, tuned_n_jobs_1):
+    quiet = tuned_n_jobs_1
     assert capsys.readouterr().out == ""
-    loud = tune_lstm_forecaster(X, y, verbose=1, **kwargs)
+    loud = _tune(verbose=1)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4 and lines[0].startswith("fit 1/4  units=2  MAE ")
     assert loud.n_jobs == 1
     assert _scores(quiet) == _scores(loud)
+
+
+def test_tune_lstm_forecaster_n_jobs_runs_threads_with_the_results_of_1(
+    capsys, tuned_n_jobs_1
+):
+    capsys.readouterr()
+    threaded = _tune(n_jobs=2, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    # every fit ran in this process (a worker process marks its lines)
+    assert sorted(line.split("  ")[0] for line in lines) == [
+        f"fit {i}/4" for i in range(1, 5)
+    ]
+    assert not any("worker" in line for line in lines)
+    assert _scores(threaded) == _scores(tuned_n_jobs_1)
+    assert threaded.best_params_ == tuned_n_jobs_1.best_params_
