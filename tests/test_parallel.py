@@ -197,11 +197,21 @@ def test_concurrent_fits_of_one_architecture_get_their_own_trainers(monkeypatch)
     key = LSTMRegressor(**_SAME_ARCH, random_state=1).fit(X, y)._architecture_key()
     # both fits hold a trainer of the same architecture while they train
     _meeting(monkeypatch, _engine, "_run_epochs")
+    traces = []
+    original = _engine.Trainer._train_epoch
+
+    def traced(self, *args):  # runs only while TensorFlow traces the epoch
+        traces.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(_engine.Trainer, "_train_epoch", traced)
     got = _in_two_threads(_fit_predict, [(1, X, y), (2, X2, y2)])
     for (pred, loss), (pred_1, loss_1) in zip(got, expected, strict=True):
         assert loss == loss_1
         np.testing.assert_array_equal(pred, pred_1)
-    # the second trainer stays pooled: both are free again
+    # the second trainer ran the first one's graph: nothing was traced again
+    assert traces == []
+    # and it stays pooled: both are free again
     assert len(_engine._POOL._free[key]) >= 2
 
 
