@@ -20,15 +20,22 @@ same run:
   recipe (window {8, 16} x n_layers {1, 2} x dropout {0, 0.2}).
   ``--compare REF`` runs it for the git revision REF too (a temporary
   worktree, on the same machine, in the same run);
+* ``parallel-search``: the search of ``benchmarks/parallel.py`` (8 candidates
+  x 2 folds, 2,000 windows of 16 x 4, 8 epochs) with ``n_jobs=1`` and with
+  ``n_jobs=2`` in threads (``joblib.parallel_config(prefer="threads")``), each
+  in a fresh interpreter: cold (the first search) and warm (the same again),
+  the wall times, the CPU seconds and the ratios to ``n_jobs=1``
+  (``benchmarks/parallel.py`` also runs loky and Dask);
 * ``large`` (``--large``): a 1,000,000 x 10 series in windows of 336 steps,
   one epoch of fit and a predict, with the peak RSS (the windows would take
   13.4 GB if materialized).
 
 Usage::
 
-    python benchmarks/engine.py                       # all but large, ~10 min
+    python benchmarks/engine.py                       # all but large, ~12 min
     python benchmarks/engine.py --compare a6b34fa     # + the recipe on a6b34fa
     python benchmarks/engine.py --only recipe small-fit
+    python benchmarks/engine.py --only parallel-search  # ~2 min
     python benchmarks/engine.py --large               # + the 1M x 10 x 336 fit
 
 Timings on a 2-core machine are noisy: compare the ratios within one run.
@@ -46,7 +53,14 @@ import threading
 import time
 from pathlib import Path
 
-PARTS = ["window-memory", "many-fits", "small-fit", "throughput", "recipe"]
+PARTS = [
+    "window-memory",
+    "many-fits",
+    "small-fit",
+    "throughput",
+    "recipe",
+    "parallel-search",
+]
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -329,6 +343,32 @@ def measure_large(engine):
     )
 
 
+def measure_parallel_search(engine):
+    import contextlib
+
+    import joblib
+    from parallel import _data, _search  # benchmarks/parallel.py
+
+    X, y = _data(2000)
+    search = _search(8, n_jobs=1 if engine == "n_jobs=1" else 2)
+    record = {}
+    for run in ("cold", "warm"):
+        backend = (
+            joblib.parallel_config(prefer="threads")
+            if engine == "threads"
+            else contextlib.nullcontext()
+        )
+        cpu, start = time.process_time(), time.perf_counter()
+        with backend:
+            search.fit(X, y)
+        record[f"{run}_s"] = round(time.perf_counter() - start, 2)
+        record[f"{run}_cpu_s"] = round(time.process_time() - cpu, 2)
+        record[f"{run}_scores"] = [
+            float(v) for v in search.cv_results_["mean_test_score"]
+        ]
+    _emit(part="parallel-search", engine=engine, load=os.getloadavg()[0], **record)
+
+
 MEASURES = {
     "window-memory": (measure_window_memory, ["sklstm", "keras"]),
     "many-fits": (measure_many_fits, ["sklstm", "keras"]),
@@ -336,6 +376,7 @@ MEASURES = {
     "throughput": (measure_throughput, ["sklstm", "keras"]),
     "recipe": (measure_recipe, ["sklstm"]),
     "large": (measure_large, ["sklstm"]),
+    "parallel-search": (measure_parallel_search, ["n_jobs=1", "threads"]),
 }
 
 
@@ -361,6 +402,20 @@ def _run(part, engine, pythonpath=None, label=None):
         record["engine"] = label
     print(json.dumps(record), flush=True)
     return record
+
+
+def _parallel_ratios(records):
+    """Add the threaded search's ratios to n_jobs=1 (and whether it agrees)."""
+    by_engine = {r["engine"]: r for r in records if r["part"] == "parallel-search"}
+    serial, threads = by_engine.get("n_jobs=1"), by_engine.get("threads")
+    if not (serial and threads):
+        return
+    for run in ("cold", "warm"):
+        threads[f"{run}_ratio"] = round(threads[f"{run}_s"] / serial[f"{run}_s"], 2)
+        threads[f"{run}_identical"] = threads[f"{run}_scores"] == serial["cold_scores"]
+    for record in (serial, threads):
+        for run in ("cold", "warm"):
+            record.pop(f"{run}_scores")
 
 
 def main(argv=None):
@@ -415,6 +470,7 @@ def main(argv=None):
                         ],
                         capture_output=True,
                     )
+    _parallel_ratios(records)
     print("\nSummary (same machine, same run):")
     for record in records:
         part, engine = record.pop("part"), record.pop("engine")

@@ -1,12 +1,17 @@
-"""Parallel search benchmark: n_jobs=1 against n_jobs=2 against a Dask LocalCluster.
+"""Parallel search benchmark: n_jobs=1 against threads, loky and a Dask LocalCluster.
 
 The same ``GridSearchCV`` over :class:`sklstm.LSTMRegressor` (8 candidates:
 units {8, 16} x dropout {0, 0.2} x batch_size {32, 64}, 4 architectures;
-``TimeSeriesSplit(2)``, so 16 fits; ``epochs=40`` without early stopping so
-every fit does the same work; ``random_state=0``; ``refit=False``) runs three
-ways, each in a fresh interpreter:
+``TimeSeriesSplit(2)``, so 16 fits; by default 2,000 windows of 16 x 4 and
+``epochs=8`` without early stopping, so every fit does the same work;
+``random_state=0``; ``refit=False``) runs four ways, each in a fresh
+interpreter:
 
 * ``n_jobs=1``: in the measuring process;
+* ``threads``: ``n_jobs=2`` in two threads of the measuring process
+  (``joblib.parallel_config(prefer="threads")``, what
+  ``tune_lstm_forecaster(n_jobs=...)`` uses): one TensorFlow, one trainer
+  pool;
 * ``n_jobs=2``: joblib's default loky backend, two worker processes;
 * ``dask``: ``joblib.parallel_backend("dask")`` on
   ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` on the
@@ -17,17 +22,22 @@ workers start and import TensorFlow, every architecture is traced) and
 ``warm`` (the same search again: workers, TensorFlow and traced graphs are
 reused). TensorFlow is imported in the measuring process before timing, as
 it is once a user has built the estimator. The summary prints wall times,
-speed-ups over n_jobs=1, and whether every run's ``cv_results_`` scores are
-identical to n_jobs=1's (bit for bit) and its best parameters the same.
+their ratio to n_jobs=1 (< 1: faster), the CPU seconds of the measuring
+process (all of the work for ``n_jobs=1`` and ``threads``; the workers'
+CPU is not counted for ``n_jobs=2`` and ``dask``), and whether every run's
+``cv_results_`` scores are identical to n_jobs=1's (bit for bit) and its
+best parameters the same.
 
 Usage::
 
-    python benchmarks/parallel.py               # one round, ~2.5 min on 2 cores
+    python benchmarks/parallel.py               # one round, ~3 min on 2 cores
     python benchmarks/parallel.py --repeats 3   # three rounds, min/median/max
-    python benchmarks/parallel.py --epochs 20 --samples 1000  # a smaller grid
+    python benchmarks/parallel.py --epochs 40 --samples 1500  # longer fits
+    python benchmarks/parallel.py --modes n_jobs=1 threads
 
 Timings on a 2-core machine shared with other work are noisy: the load
-average is printed before and after; compare ratios within one run.
+average is printed before and after every run; compare ratios within one
+run, whose rounds alternate the modes.
 """
 
 import argparse
@@ -40,7 +50,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = ["n_jobs=1", "n_jobs=2", "dask"]
+MODES = ["n_jobs=1", "threads", "n_jobs=2", "dask"]
 GRID = {"units": [8, 16], "dropout": [0.0, 0.2], "batch_size": [32, 64]}
 
 
@@ -102,14 +112,17 @@ def _measure(mode, epochs, n_samples):
     def backend():
         if mode == "dask":  # X and y sent to the workers once per search
             return joblib.parallel_config(backend="dask", scatter=[X, y])
+        if mode == "threads":  # threads unless a backend was chosen
+            return joblib.parallel_config(prefer="threads")
         return contextlib.nullcontext()
 
     search = _search(epochs, n_jobs=1 if mode == "n_jobs=1" else 2)
     for run in ("cold", "warm"):
-        start = time.perf_counter()
+        cpu, start = time.process_time(), time.perf_counter()
         with backend():
             search.fit(X, y)
         record[f"{run}_s"] = time.perf_counter() - start
+        record[f"{run}_cpu_s"] = time.process_time() - cpu
         keys = sorted(k for k in search.cv_results_ if "test_score" in k)
         record[f"{run}_scores"] = {
             k: [float(v) for v in search.cv_results_[k]] for k in keys
@@ -162,8 +175,8 @@ def _load():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--samples", type=int, default=1500)
+    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--samples", type=int, default=2000)
     parser.add_argument("--modes", nargs="+", default=MODES, choices=MODES)
     parser.add_argument("--_measure", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -189,7 +202,9 @@ def main():
             )
             print(
                 f"round {round_ + 1} {mode:>8}: cold {record['cold_s']:6.1f} s, "
-                f"warm {record['warm_s']:6.1f} s{extra} (load {_load()})",
+                f"warm {record['warm_s']:6.1f} s (CPU of the measuring process "
+                f"{record['cold_cpu_s']:.1f} / {record['warm_cpu_s']:.1f} s)"
+                f"{extra} (load {_load()})",
                 flush=True,
             )
     reference = results[args.modes[0]][0]
@@ -208,8 +223,8 @@ def main():
             )
             print(
                 f"{run} {mode:>8}: {times[0]:6.1f} / {med:6.1f} / {times[-1]:6.1f}"
-                f"  speed-up {base / med:4.2f}x  cv_results_ identical: {same}"
-                f"  same best: {best}"
+                f"  ratio {med / base:4.2f} (speed-up {base / med:4.2f}x)"
+                f"  cv_results_ identical: {same}  same best: {best}"
             )
     print(f"load average at the end {_load()}")
 

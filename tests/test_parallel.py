@@ -128,6 +128,128 @@ def test_loky_workers_size_tensorflow_to_their_share_and_match_n_jobs_1():
 
 
 # --------------------------------------------------------------------------- #
+# threads in one process
+# --------------------------------------------------------------------------- #
+def _in_two_threads(fn, args):
+    """``fn(*a)`` for each ``a`` of ``args`` (two of them), in two threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        return [f.result(timeout=300) for f in [pool.submit(fn, *a) for a in args]]
+
+
+def _meeting(monkeypatch, module, name, parties=2):
+    """Make ``module.name`` wait until ``parties`` threads have called it."""
+    import threading
+
+    barrier = threading.Barrier(parties, timeout=60)
+    original = getattr(module, name)
+
+    def met(*args, **kwargs):
+        barrier.wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, met)
+
+
+_SAME_ARCH = dict(units=3, epochs=2, batch_size=16, dropout=0.2, early_stopping=False)
+
+
+def _fit_predict(seed, X, y):
+    est = LSTMRegressor(**_SAME_ARCH, random_state=seed).fit(X, y)
+    return est.predict(X), est.history_["loss"]
+
+
+def test_threaded_search_gives_the_results_of_n_jobs_1():
+    import joblib
+
+    X, y = _series()
+    grid = {"lstm__units": [2, 3], "lstm__dropout": [0.0, 0.2]}
+    serial = GridSearchCV(_pipeline(), grid, cv=TimeSeriesSplit(2)).fit(X, y)
+    with joblib.parallel_config(backend="threading"):
+        threaded = GridSearchCV(_pipeline(), grid, cv=TimeSeriesSplit(2), n_jobs=2)
+        threaded.fit(X, y)
+    assert _scores(threaded) == _scores(serial)
+    np.testing.assert_array_equal(threaded.predict(X), serial.predict(X))
+
+
+def test_fits_built_at_the_same_time_in_threads_draw_their_own_seeds(monkeypatch):
+    # both threads are inside their seeded block when they build their
+    # networks: each must draw its initial weights and dropout seeds from its
+    # own random_state, not from whichever thread seeded last
+    from sklstm.models import _base
+
+    X, y = _series(60)
+    expected = [_fit_predict(seed, X, y) for seed in (1, 2)]
+    _meeting(monkeypatch, _base, "build_network")
+    got = _in_two_threads(_fit_predict, [(1, X, y), (2, X, y)])
+    for (pred, loss), (pred_1, loss_1) in zip(got, expected, strict=True):
+        assert loss == loss_1
+        np.testing.assert_array_equal(pred, pred_1)
+
+
+def test_concurrent_fits_of_one_architecture_get_their_own_trainers(monkeypatch):
+    from sklstm.models import _engine
+
+    X, y = _series(60)
+    X2, y2 = _series(60, seed=1)
+    expected = [_fit_predict(1, X, y), _fit_predict(2, X2, y2)]
+    key = LSTMRegressor(**_SAME_ARCH, random_state=1).fit(X, y)._architecture_key()
+    # both fits hold a trainer of the same architecture while they train
+    _meeting(monkeypatch, _engine, "_run_epochs")
+    traces = []
+    original = _engine.Trainer._train_epoch
+
+    def traced(self, *args):  # runs only while TensorFlow traces the epoch
+        traces.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(_engine.Trainer, "_train_epoch", traced)
+    got = _in_two_threads(_fit_predict, [(1, X, y), (2, X2, y2)])
+    for (pred, loss), (pred_1, loss_1) in zip(got, expected, strict=True):
+        assert loss == loss_1
+        np.testing.assert_array_equal(pred, pred_1)
+    # the second trainer ran the first one's graph: nothing was traced again
+    assert traces == []
+    # and it stays pooled: both are free again
+    assert len(_engine._POOL._free[key]) >= 2
+
+
+def test_quiet_blocks_overlapping_in_threads_restore_the_loggers():
+    import logging
+    import threading
+    import warnings
+
+    from sklstm.models._tf import quiet
+
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    filters = list(warnings.filters)
+    first_in, second_in, first_out = (threading.Event() for _ in range(3))
+
+    def first():
+        with quiet(0):
+            first_in.set()
+            second_in.wait(60)
+        first_out.set()
+
+    def second():
+        first_in.wait(60)
+        with quiet(0):
+            second_in.set()
+            first_out.wait(60)
+            assert logger.level == logging.ERROR  # still quiet: one block left
+
+    try:
+        _in_two_threads(lambda f: f(), [(first,), (second,)])
+        assert logger.level == logging.INFO
+        assert warnings.filters == filters
+    finally:
+        logger.setLevel(level)
+
+
+# --------------------------------------------------------------------------- #
 # Dask
 # --------------------------------------------------------------------------- #
 @pytest.fixture(scope="module")
@@ -216,13 +338,13 @@ def test_progress_scorer_prints_one_line_per_fit_and_scores_the_same(capsys):
     assert _scores(plain) == _scores(loud)
 
 
-def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys):
+def _tune(**kwargs):
     from sklstm.datasets import load_airpassengers
     from sklstm.forecasting import train_test_split_series
     from sklstm.recipe import tune_lstm_forecaster
 
     X, _, y, _ = train_test_split_series(load_airpassengers(), "passengers", n_test=36)
-    kwargs = dict(
+    params = dict(
         target="passengers",
         m=12,
         log=True,
@@ -231,11 +353,36 @@ def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys):
         n_splits=2,
         epochs=2,
         n_jobs=1,
+        dropout=0.2,
     )
-    quiet = tune_lstm_forecaster(X, y, **kwargs)
+    return tune_lstm_forecaster(X, y, **{**params, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def tuned_n_jobs_1():
+    return _tune()
+
+
+def test_tune_lstm_forecaster_prints_progress_only_when_verbose(capsys, tuned_n_jobs_1):
+    quiet = tuned_n_jobs_1
     assert capsys.readouterr().out == ""
-    loud = tune_lstm_forecaster(X, y, verbose=1, **kwargs)
+    loud = _tune(verbose=1)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 4 and lines[0].startswith("fit 1/4  units=2  MAE ")
     assert loud.n_jobs == 1
     assert _scores(quiet) == _scores(loud)
+
+
+def test_tune_lstm_forecaster_n_jobs_runs_threads_with_the_results_of_1(
+    capsys, tuned_n_jobs_1
+):
+    capsys.readouterr()
+    threaded = _tune(n_jobs=2, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    # every fit ran in this process (a worker process marks its lines)
+    assert sorted(line.split("  ")[0] for line in lines) == [
+        f"fit {i}/4" for i in range(1, 5)
+    ]
+    assert not any("worker" in line for line in lines)
+    assert _scores(threaded) == _scores(tuned_n_jobs_1)
+    assert threaded.best_params_ == tuned_n_jobs_1.best_params_

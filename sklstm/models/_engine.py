@@ -17,6 +17,10 @@ penalties included, and its optimizer's ``apply``) and changes where it runs:
   weights follow the seed), loads it into a trainer, trains, and copies the
   weights back; an estimator's model is never shared, so an older model is
   untouched by later fits;
+* fits side by side in threads (a threaded search) take a trainer each; a
+  second trainer of an architecture runs the first one's traced graphs on its
+  own variables (:class:`_SharedGraph`), so threads trace each architecture
+  once, as one thread does;
 * the pool is bounded (least recently used architectures are dropped), so the
   memory of a process running thousands of fits stays flat.
 
@@ -115,6 +119,25 @@ class Trainer:
         )
         self.predict = tf.function(self._predict, input_signature=[base, starts, size])
 
+    def _state(self):
+        """The TensorFlow variables the graphs read and write, in a fixed order."""
+        return [v.value for v in self._variables + self._optimizer_variables]
+
+    def share_graphs(self, sibling):
+        """Run ``sibling``'s graphs (traced now if they are not yet) on our
+        variables instead of tracing our own; ``sibling`` has our architecture.
+        """
+        try:
+            shared = {
+                name: _SharedGraph(getattr(sibling, name), sibling._state())
+                for name in ("train_epoch", "loss", "predict")
+            }
+            bound = {name: g.bind(self._state()) for name, g in shared.items()}
+        except _CannotShare:  # trace our own graphs
+            return
+        for name, graph in bound.items():
+            setattr(self, name, graph)
+
     # ---- graphs ----
     def _gather(self, base, starts):
         rows = starts[:, tf.newaxis] + tf.range(self.timesteps, dtype=tf.int64)
@@ -202,12 +225,53 @@ class Trainer:
             theirs.assign(mine)
 
 
+class _CannotShare(Exception):
+    """A traced graph reads state that is not a trainer's variable."""
+
+
+class _SharedGraph:
+    """One traced graph of an architecture, run on any trainer's variables.
+
+    A ``tf.function`` captures the variables it reads; its concrete function
+    takes them as extra (captured) inputs. Trainers of one architecture have
+    the same variables in the same order, so the graph traced for one runs
+    on another's by passing that one's variables as the captured inputs
+    (TensorFlow's ``ConcreteFunction._call_flat``, a private method). Tracing
+    takes about a second of Python per architecture; fits side by side in
+    threads would otherwise pay it once per trainer.
+    """
+
+    def __init__(self, function, state):
+        concrete = function.get_concrete_function()
+        if not hasattr(concrete, "_call_flat"):
+            raise _CannotShare
+        index = {id(v.handle): i for i, v in enumerate(state)}
+        self.positions = [index.get(id(c)) for c in concrete.captured_inputs]
+        if None in self.positions:
+            raise _CannotShare
+        self.concrete = concrete
+        self.specs = [(v.shape, v.dtype) for v in state]
+
+    def bind(self, state):
+        """The graph as a function of its arguments, on ``state``'s variables."""
+        if [(v.shape, v.dtype) for v in state] != self.specs:
+            raise _CannotShare
+        captured = [state[i].handle for i in self.positions]
+        concrete = self.concrete
+
+        def run(*args):
+            return concrete._call_flat(list(args), captured)
+
+        return run
+
+
 class _Pool:
     """Trainers by architecture; one trainer serves one fit at a time."""
 
     def __init__(self, size):
         self.size = size
         self._free = collections.OrderedDict()  # key -> list of idle trainers
+        self._first = {}  # key -> the trainer whose graphs the others share
         self._lock = threading.Lock()
 
     def acquire(self, model, key):
@@ -216,18 +280,25 @@ class _Pool:
             if idle:
                 self._free.move_to_end(key)
                 return idle.pop()
-        return Trainer(model)
+        trainer = Trainer(model)  # traces nothing yet
+        with self._lock:
+            first = self._first.setdefault(key, trainer)
+        if first is not trainer:  # another fit of this architecture traces
+            trainer.share_graphs(first)
+        return trainer
 
     def release(self, key, trainer):
         with self._lock:
             self._free.setdefault(key, []).append(trainer)
             self._free.move_to_end(key)
             while len(self._free) > self.size:
-                self._free.popitem(last=False)
+                dropped, _ = self._free.popitem(last=False)
+                self._first.pop(dropped, None)
 
     def clear(self):
         with self._lock:
             self._free.clear()
+            self._first.clear()
 
 
 _POOL = _Pool(_POOL_SIZE)

@@ -12,6 +12,7 @@ import logging
 import os
 import random
 import sys
+import threading
 import warnings
 from numbers import Integral
 
@@ -77,63 +78,131 @@ def draw_seed(random_state):
     return int(random_state.randint(np.iinfo(np.int32).max))
 
 
+class _ThreadRandom:
+    """Keras' default-seed source, per thread.
+
+    Keras draws the default seeds of initializers and dropout from
+    ``keras.src.random.seed_generator.python_random`` (the ``random`` module).
+    While a :func:`seeded` block runs, that name points to this object: a
+    thread inside a block draws from the block's own ``random.Random(seed)``,
+    any other thread from the ``random`` module, as without sklstm. Fits in
+    threads side by side (a threaded search) then draw exactly the seeds they
+    draw alone, and other threads (a Dask worker's event loop samples every
+    task result with ``random``) cannot shift them.
+    """
+
+    def __init__(self, original):
+        self.original = original
+
+    def __getattr__(self, name):
+        generator = getattr(_local, "generator", None)
+        return getattr(self.original if generator is None else generator, name)
+
+
+_local = threading.local()  # .generator: the seeded block's own source
+_lock = threading.Lock()
+_active = []  # one entry per seeded block running, in any thread
+_installed = {}  # "original": what python_random was before the first block
+
+
+def _install_thread_random():
+    from keras.src.random import seed_generator
+
+    with _lock:
+        if not _active:
+            _installed["original"] = seed_generator.python_random
+            seed_generator.python_random = _ThreadRandom(_installed["original"])
+        _active.append(None)
+
+
+def _uninstall_thread_random():
+    from keras.src.random import seed_generator
+
+    with _lock:
+        _active.pop()
+        if not _active:
+            seed_generator.python_random = _installed.pop("original")
+
+
 @contextlib.contextmanager
 def seeded(seed):
-    """Seed Python, NumPy and Keras for the block, then restore them.
+    """Seed Keras for the block in this thread, then restore it.
 
-    This is ``keras.utils.set_random_seed`` without ``tf.random.set_seed``:
     Keras 3 draws initial weights and dropout masks from its own seed
-    generators (seeded from Python's ``random`` and its global seed), never
-    from TensorFlow's global seed, and setting that seed clears TensorFlow's
-    kernel caches, which makes the next run of every traced graph pay its
-    set-up again (~0.2 s per fit). Training is bit-identical for one seed on
-    CPU. Unlike scikeras, this does not enable TensorFlow op determinism, so
-    nothing stays switched on for the rest of the process.
+    generators, seeded from its thread-local global seed and from
+    ``python_random``; inside the block both come from ``seed`` alone, for
+    this thread only (see :class:`_ThreadRandom`). Unlike
+    ``keras.utils.set_random_seed`` this leaves Python's and NumPy's global
+    generators alone (a fit draws nothing from them) and does not call
+    ``tf.random.set_seed``, which clears TensorFlow's kernel caches and makes
+    the next run of every traced graph pay its set-up again (~0.2 s per fit).
+    Unlike scikeras, it does not enable TensorFlow op determinism, so nothing
+    stays switched on for the rest of the process. Training is bit-identical
+    for one seed on CPU, also when other threads fit at the same time.
     """
     if seed is None:
         yield
         return
     from keras.src.backend.common import global_state
-    from keras.src.random import seed_generator
 
     keras_keys = ("global_random_seed", "global_seed_generator")
     saved_keras = {k: global_state.get_global_attribute(k) for k in keras_keys}
-    saved_py = random.getstate()
-    saved_np = np.random.get_state()  # noqa: NPY002 (restored below)
-    # Keras draws its default seeds from the ``random`` module; another thread
-    # drawing from it meanwhile (a Dask worker's event loop samples every task
-    # result) would shift them. A private generator keeps the fit's own.
-    saved_source = seed_generator.python_random
+    saved_generator = getattr(_local, "generator", None)
+    _install_thread_random()
     try:
         global_state.set_global_attribute("global_random_seed", seed)
         global_state.set_global_attribute("global_seed_generator", None)
-        random.seed(seed)
-        np.random.seed(seed)  # noqa: NPY002
-        seed_generator.python_random = random.Random(seed)
+        _local.generator = random.Random(seed)
         yield
     finally:
-        seed_generator.python_random = saved_source
-        random.setstate(saved_py)
-        np.random.set_state(saved_np)  # noqa: NPY002
+        _local.generator = saved_generator
+        _uninstall_thread_random()
         for key, value in saved_keras.items():
             global_state.set_global_attribute(key, value)
 
 
+_quiet_state = {"depth": 0}  # blocks running (any thread) and what they saved
+
+
+def _enter_quiet():
+    with _lock:
+        _quiet_state["depth"] += 1
+        if _quiet_state["depth"] > 1:
+            return
+        loggers = [logging.getLogger(name) for name in ("tensorflow", "absl")]
+        _quiet_state["levels"] = [(lg, lg.level) for lg in loggers]
+        for lg in loggers:
+            lg.setLevel(logging.ERROR)
+        catcher = warnings.catch_warnings()
+        catcher.__enter__()
+        # retracing notices when many models are fitted in one process
+        warnings.filterwarnings("ignore", message=".*retracing.*")
+        _quiet_state["catcher"] = catcher
+
+
+def _leave_quiet():
+    with _lock:
+        _quiet_state["depth"] -= 1
+        if _quiet_state["depth"]:
+            return
+        _quiet_state.pop("catcher").__exit__(None, None, None)
+        for lg, level in _quiet_state.pop("levels"):
+            lg.setLevel(level)
+
+
 @contextlib.contextmanager
 def quiet(verbose):
-    """Raise TensorFlow's Python loggers to ERROR for the block unless verbose."""
+    """Raise TensorFlow's Python loggers to ERROR for the block unless verbose.
+
+    Logger levels and warning filters are process-wide: when fits overlap in
+    threads, the first block to start quiets them and the last to end
+    restores them.
+    """
     if verbose:
         yield
         return
-    loggers = [logging.getLogger(name) for name in ("tensorflow", "absl")]
-    levels = [lg.level for lg in loggers]
+    _enter_quiet()
     try:
-        for lg in loggers:
-            lg.setLevel(logging.ERROR)
-        with warnings.catch_warnings():
-            # retracing notices when many models are fitted in one process
-            warnings.filterwarnings("ignore", message=".*retracing.*")
-            yield
+        yield
     finally:
-        for lg, level in zip(loggers, levels, strict=True):
-            lg.setLevel(level)
+        _leave_quiet()

@@ -2,6 +2,7 @@
 
 from numbers import Real
 
+import joblib
 import numpy as np
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 
@@ -210,11 +211,13 @@ def tune_lstm_forecaster(
         Draws the seeds of every LSTM fitted.
     n_jobs : int, default=None
         Fits run at once (``GridSearchCV``'s ``n_jobs``); -1: one per core.
-        Each worker process sizes TensorFlow's threads to its share of the
-        cores (:func:`sklstm.utils.tf_threads`); with joblib's default
-        (loky) workers the results equal those of ``n_jobs=1``. Under
-        ``joblib.parallel_backend("dask")`` the fits run on a Dask cluster
-        (see the user guide, "Parallel and distributed searches").
+        They run in threads of your process
+        (``joblib.parallel_config(prefer="threads")``), which share its
+        TensorFlow and its traced graphs, with results equal to those of
+        ``n_jobs=1``. A backend you choose around the call wins: worker
+        processes with ``joblib.parallel_config(backend="loky")``, a Dask
+        cluster with ``joblib.parallel_backend("dask")`` (see the user guide,
+        "Parallel and distributed searches").
     verbose : int, default=0
         0: silent. 1: one line per finished fit (its parameters, validation
         score of the whole correction and the time so far;
@@ -305,7 +308,11 @@ def tune_lstm_forecaster(
         n_jobs=n_jobs,
         verbose=verbose if verbose >= 2 else 0,
     )
-    search.fit(X, y)
+    # threads, unless the caller chose a backend: they share this process's
+    # TensorFlow and traced graphs, where each worker process would import
+    # and trace again (see benchmarks/parallel.py)
+    with joblib.parallel_config(prefer="threads"):
+        search.fit(X, y)
     apply_best_shrinkage(search, refit, shrinkages, scoring)
     search.baseline_scores_ = baseline_scores
     return search

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import threading
 import time
 import uuid
 
@@ -16,8 +17,10 @@ _SHORT = {
     "neg_median_absolute_error": ("MedAE", -1),
     "r2": ("R2", 1),
 }
-# fits scored so far, by scorer run and process (a worker counts its own)
+# fits scored so far, by scorer run and process (a worker counts its own;
+# threads of one process count together)
 _counts = {}
+_counts_lock = threading.Lock()
 
 
 class ProgressScorer:
@@ -53,7 +56,9 @@ class ProgressScorer:
     Notes
     -----
     The line is printed by the process that ran the fit. With ``n_jobs=1``
-    that is your process and fits are numbered in order. With ``n_jobs > 1``
+    or threads (``joblib.parallel_config(prefer="threads")``, what
+    :func:`~sklstm.recipe.tune_lstm_forecaster` uses) that is your process
+    and fits are numbered in the order they finish. With worker processes
     each worker prints its own lines (loky workers share your terminal, not a
     notebook's output; Dask workers print to their own logs, so follow a
     Dask search on its dashboard), numbered per worker and marked with its
@@ -91,7 +96,8 @@ class ProgressScorer:
 
         score = get_scorer(self.scoring)(estimator, X, y, **kwargs)
         key = (self._run, os.getpid())
-        _counts[key] = count = _counts.get(key, 0) + 1
+        with _counts_lock:
+            _counts[key] = count = _counts.get(key, 0) + 1
         if os.getpid() == self._pid:
             if self.total:  # aligned: "fit  3/24"
                 number = f"{count:>{len(str(self.total))}}/{self.total}"
