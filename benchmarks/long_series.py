@@ -144,9 +144,14 @@ def _instrument():
     return timer
 
 
+def _lstm_params(args):
+    params = [p.split("=", 1) for p in args.lstm_param or ()]
+    return {name: int(value) for name, value in params}
+
+
 def run_once(args):
     """One search with this process' sklstm; returns a dict of results."""
-    from sklstm.forecasting import make_supervised, train_test_split_series
+    from sklstm.forecasting import train_test_split_series
     from sklstm.recipe import tune_lstm_forecaster
 
     frame = make_series(args.n_train, seed=args.data_seed)
@@ -156,15 +161,21 @@ def run_once(args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         search = tune_lstm_forecaster(
-            X, y, target=TARGET, m=PERIODS, budget=args.budget, random_state=0
+            X,
+            y,
+            target=TARGET,
+            m=PERIODS,
+            budget=args.budget,
+            random_state=0,
+            **_lstm_params(args),
         )
     total = time.perf_counter() - start
-    del make_supervised
     phases = dict(timer.totals)
     phases["other"] = total - sum(phases.values())
     baseline = min(search.baseline_scores_, key=search.baseline_scores_.get)
     return {
         "sklstm": os.path.dirname(os.path.dirname(sys.modules["sklstm"].__file__)),
+        "lstm_params": _lstm_params(args),
         "n_train": len(X),
         "total_s": total,
         "phases_s": phases,
@@ -179,6 +190,8 @@ def run_once(args):
 
 def _print_result(label, res):
     print(f"--- {label}: {res['sklstm']} ({res['n_train']} training rows)")
+    if res.get("lstm_params"):
+        print(f"LSTM parameters {res['lstm_params']}")
     print(f"total {res['total_s']:.1f} s; load averages after {res['load_after']}")
     for phase, seconds in sorted(res["phases_s"].items(), key=lambda kv: -kv[1]):
         calls = res["calls"].get(phase, "")
@@ -187,8 +200,7 @@ def _print_result(label, res):
     print(f"  best CV score {res['best_score']:.6f}  {res['best_params']}")
 
 
-def _child(checkout, args):
-    env = {**os.environ, "PYTHONPATH": checkout}
+def _command(args):
     cmd = [
         sys.executable,
         os.path.abspath(__file__),
@@ -200,20 +212,43 @@ def _child(checkout, args):
         "--data-seed",
         str(args.data_seed),
     ]
+    for param in args.lstm_param or ():
+        cmd += ["--lstm-param", param]
+    return cmd
+
+
+def _start(checkout, args):
+    """A search in a fresh process with the sklstm of ``checkout``."""
     print(f"# start {checkout}: load averages {os.getloadavg()}", flush=True)
-    out = subprocess.run(
-        cmd, env=env, cwd=checkout, capture_output=True, text=True, check=True
+    env = {**os.environ, "PYTHONPATH": checkout}
+    return subprocess.Popen(
+        _command(args), env=env, cwd=checkout, stdout=subprocess.PIPE, text=True
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _child(checkout, args):
+    out, _ = _start(checkout, args).communicate()
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _concurrent(checkouts, args):
+    """Both searches at once, each in a fresh process: the same load for both."""
+    procs = [_start(os.path.abspath(c), args) for c in checkouts]
+    outs = [p.communicate()[0] for p in procs]
+    return [json.loads(out.strip().splitlines()[-1]) for out in outs]
 
 
 def compare(args):
-    """Old and new code alternately, each in a fresh process."""
+    """Old and new code, each in a fresh process: alternately, or at once."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     results = []
     for r in range(args.repeats):
-        for label, checkout in (("old", args.compare), ("new", here)):
-            res = _child(os.path.abspath(checkout), args)
+        pairs = (("old", args.compare), ("new", here))
+        if args.concurrent:
+            done = _concurrent([c for _, c in pairs], args)
+        else:
+            done = [_child(os.path.abspath(c), args) for _, c in pairs]
+        for (label, _), res in zip(pairs, done, strict=True):
             results.append((label, res))
             _print_result(f"{label}, run {r + 1}", res)
             sys.stdout.flush()
@@ -233,6 +268,13 @@ def main():
     parser.add_argument("--data-seed", type=int, default=0)
     parser.add_argument("--compare", metavar="DIR", help="checkout of the old code")
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--concurrent", action="store_true", help="old, new at once")
+    parser.add_argument(
+        "--lstm-param",
+        action="append",
+        metavar="NAME=INT",
+        help="a fixed LSTM parameter of the search (e.g. batch_size=128)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line")
     args = parser.parse_args()
     if args.compare:
