@@ -25,6 +25,12 @@ and predict, which count whole.
 fresh process, alternately ``--repeats`` times, and prints both breakdowns
 and the load averages side by side.
 
+Results (2026-12-03, 2 shared vCPUs at load averages 6.5-17.9, the two searches
+at once, ``benchmarks/results/long_series-2026-12-03.txt``): 23d6d93 2164 s, of
+which LSTM fit 1760 s, baseline selection 361 s, the recipe's baseline 26 s,
+LSTM predict 13 s, feature steps 1 s; with the baseline fitted once per fold
+2130 s (recipe's baseline 6.5 s); the same best CV score, -0.035431, in both.
+
 Usage::
 
     python benchmarks/long_series.py                        # one search, this code
