@@ -18,6 +18,7 @@ from ._folds import (
     recipe_folds,
 )
 from ._selection import _select_baseline
+from ._shared import share_baseline, unshare_baseline
 from ._shrinkage import SHRINKAGES, _BestShrunk, _ShrinkageScores, apply_best_shrinkage
 
 __all__ = ["DEFAULT_PARAM_GRIDS", "tune_lstm_forecaster"]
@@ -122,6 +123,16 @@ def _progress_scoring(scoring, param_grid, n_splits, label):
         params=varied,
         name=label,
     )
+
+
+def _fit_sharing_baseline(search, X, y):
+    """Fit the search, its candidates sharing one baseline fit per fold."""
+    search.estimator, token = share_baseline(search.estimator)
+    try:
+        search.fit(X, y)
+    finally:
+        unshare_baseline(search, token)
+    return search
 
 
 def tune_lstm_forecaster(
@@ -312,7 +323,7 @@ def tune_lstm_forecaster(
     # TensorFlow and traced graphs, where each worker process would import
     # and trace again (see benchmarks/parallel.py)
     with joblib.parallel_config(prefer="threads"):
-        search.fit(X, y)
+        _fit_sharing_baseline(search, X, y)
     apply_best_shrinkage(search, refit, shrinkages, scoring)
     search.baseline_scores_ = baseline_scores
     return search
