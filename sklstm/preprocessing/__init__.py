@@ -25,6 +25,7 @@ from sklstm.preprocessing._log import LogTransformer
 from sklstm.preprocessing._outliers import OutlierClipper
 from sklstm.preprocessing._rolling import RollingFeatures
 from sklstm.preprocessing._window import Windower
+from sklstm.preprocessing._windows import Windows
 
 __all__ = [
     "DiffFeatures",
@@ -34,4 +35,5 @@ __all__ = [
     "RollingFeatures",
     "TimeSeriesImputer",
     "Windower",
+    "Windows",
 ]

@@ -322,10 +322,11 @@ def make_lstm_forecaster(
     seasonal, airline) or once on the pooled per-series lag rows (ridge), and
     with ``log`` the residual is a ratio, comparable across series of very
     different levels. A series' predictions do not depend on the other
-    series' rows given to ``predict``. Known limit: the network's early
-    stopping holds out the last ``validation_fraction`` of the rows, which on
-    a panel are the last series' rows, not the last time stamps of every
-    series; those rows are not trained on.
+    series' rows given to ``predict``. The network's windows are streamed
+    from one 2-D base (:class:`~sklstm.preprocessing.Windows`), and its early
+    stopping holds out the windows of the latest time stamps across all
+    series (the last ``validation_fraction`` of the windows in time order),
+    not the last series.
 
     Examples
     --------
