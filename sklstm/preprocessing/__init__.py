@@ -24,6 +24,8 @@ from sklstm.preprocessing._lags import LagFeatures
 from sklstm.preprocessing._log import LogTransformer
 from sklstm.preprocessing._outliers import OutlierClipper
 from sklstm.preprocessing._rolling import RollingFeatures
+from sklstm.preprocessing._series_onehot import SeriesOneHot
+from sklstm.preprocessing._series_scaler import SeriesScaler
 from sklstm.preprocessing._window import Windower
 from sklstm.preprocessing._windows import Windows
 
@@ -33,6 +35,8 @@ __all__ = [
     "LogTransformer",
     "OutlierClipper",
     "RollingFeatures",
+    "SeriesOneHot",
+    "SeriesScaler",
     "TimeSeriesImputer",
     "Windower",
     "Windows",
