@@ -26,6 +26,7 @@ import pandas as pd
 
 from sklstm._cli_common import check_output as _check_output
 from sklstm._demo_figure import Band, plot
+from sklstm._demo_panel import DATASET as PANEL
 
 __all__ = ["add_arguments", "run"]
 
@@ -56,8 +57,15 @@ def add_arguments(parser):
     parser.add_argument(
         "--dataset",
         default="airpassengers",
-        choices=sorted(DATASETS),
-        help="bundled series to forecast (default: airpassengers)",
+        choices=sorted(DATASETS) + [PANEL],
+        help="bundled series to forecast (default: airpassengers); "
+        f"{PANEL}: a panel of 145 series and one global model",
+    )
+    parser.add_argument(
+        "--series",
+        type=int,
+        default=None,
+        help=f"with --dataset {PANEL}: the first SERIES series only (default: all)",
     )
     parser.add_argument(
         "--budget",
@@ -78,6 +86,10 @@ def add_arguments(parser):
 
 def run(args):
     """Carry out ``sklstm demo``; returns the exit code."""
+    if args.dataset == PANEL:
+        from sklstm._demo_panel import run as run_panel
+
+        return run_panel(args)
     _check_output(args.output)
     started = time.perf_counter()
     series = _load(args.dataset)

@@ -577,6 +577,37 @@ def test_sklstm_demo_command(monkeypatch, tmp_path, capsys):
     assert out_png.stat().st_size > 10_000
 
 
+def test_sklstm_demo_on_the_panel(monkeypatch, tmp_path, capsys):
+    from sklstm.cli import main
+
+    monkeypatch.setitem(sklstm.recipe._build._LSTM_DEFAULTS, "epochs", 2)
+    monkeypatch.setitem(
+        sklstm.recipe.DEFAULT_PARAM_GRIDS,
+        "quick",
+        {"regressor__lstm__estimator__units": [2], "regressor__window__window": [2]},
+    )
+    out_png = tmp_path / "panel.png"
+    args = ["demo", "--dataset", "us_employment", "--series", "2"]
+    assert main([*args, "--budget", "quick", "--output", str(out_png)]) == 0
+    out = capsys.readouterr().out
+    for text in [
+        "[1/4] us_employment: 2 monthly series",
+        "1990-01 to 2019-09",
+        "airline, log (per series)",
+        "[3/4] the recipe, tuned once on all series",
+        "baseline chosen by CV:",
+        "on 2 series:",
+        "its baseline alone",
+        "x that of the best classical model here",
+        "[4/4]",
+    ]:
+        assert text in out, text
+    assert out_png.stat().st_size > 10_000
+    # a series count the panel does not have is named with what is allowed
+    with pytest.raises(SystemExit, match="--series=146 must be between 1 and 145"):
+        main([*args[:3], "--series", "146", "--output", str(out_png)])
+
+
 # ---- log space per column ------------------------------------------------------
 def _with_covariates():
     """AirPassengers with a 0/1 dummy and a signed covariate sin(t) (0 at t=0)."""
