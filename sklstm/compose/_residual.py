@@ -4,6 +4,7 @@ import warnings
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, get_tags
@@ -12,7 +13,8 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting._coverage import check_coverage
-from sklstm.utils._compat import HasMethods, Interval, _fit_context
+from sklstm.preprocessing._panel import panel_of
+from sklstm.utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from sklstm.utils._padding import collect_padding
 
 _NAN_HINT = (
@@ -93,6 +95,15 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         used); in between shrinks a noisy correction towards the baseline.
         It acts only in ``predict``, so a search can choose it from one fit
         (:func:`sklstm.recipe.tune_lstm_forecaster` does).
+    scale_residual : {None, "series"}, default=None
+        On a panel (X a DataFrame indexed by (series, time)), "series"
+        divides each series' residuals by their standard deviation in the
+        training rows of that series (after ``clip_residual``), so that one
+        global regressor learns every series on one scale rather than mostly
+        the most volatile ones; its predictions are multiplied back. A series
+        unseen in fit takes the standard deviation of all the residuals. None,
+        and any X that is not a panel: no scaling (one series has one scale,
+        which a regressor that standardizes its target removes anyway).
 
     Attributes
     ----------
@@ -104,6 +115,13 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Lower and upper clipping bounds of the residuals (``clip_residual``).
     n_residuals_clipped_ : int
         Number of training residuals clipped.
+    residual_scale_ : pandas.DataFrame or None
+        With ``scale_residual="series"`` on a panel: the scale of every
+        series' residuals (one row per series, one column per output). None
+        otherwise.
+    pooled_residual_scale_ : ndarray of shape (n_outputs,) or None
+        With ``scale_residual="series"`` on a panel: the scale of all the
+        residuals, used for a series unseen in fit. None otherwise.
     n_features_in_ : int
         Number of features seen by the baseline during fit.
 
@@ -149,16 +167,25 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "log": ["boolean"],
         "clip_residual": [Interval(Real, 0, None, closed="neither"), None],
         "shrinkage": [Interval(Real, 0, None, closed="left")],
+        "scale_residual": [StrOptions({"series"}), None],
     }
 
     def __init__(
-        self, *, regressor, baseline, log=False, clip_residual=None, shrinkage=1.0
+        self,
+        *,
+        regressor,
+        baseline,
+        log=False,
+        clip_residual=None,
+        shrinkage=1.0,
+        scale_residual=None,
     ):
         self.regressor = regressor
         self.baseline = baseline
         self.log = log
         self.clip_residual = clip_residual
         self.shrinkage = shrinkage
+        self.scale_residual = scale_residual
 
     def _clip(self, residual):
         """Clip the residuals by the IQR rule of ``clip_residual`` (NaN kept)."""
@@ -174,6 +201,37 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         with np.errstate(invalid="ignore"):
             self.n_residuals_clipped_ = int(((r < low) | (r > high)).sum())
         return np.clip(r, low, high).reshape(residual.shape)
+
+    def _residual_scale(self, X, residual):
+        """Per series and pooled, the std of the known residuals, or Nones."""
+        panel = panel_of(X) if self.scale_residual == "series" else None
+        if panel is None:
+            return None, None
+        r = residual.reshape(len(residual), -1)
+        labels = np.repeat(np.arange(len(panel.labels)), np.diff(panel.bounds))
+        table = pd.DataFrame(r).groupby(labels).std(ddof=0).to_numpy()
+        pooled = np.nanstd(r, axis=0)
+        pooled = np.where(np.isfinite(pooled) & (pooled > 0), pooled, 1.0)
+        table = np.where(np.isfinite(table) & (table > 0), table, pooled)
+        return pd.DataFrame(table, index=pd.Index(panel.labels)), pooled
+
+    def _row_scale(self, X, shape):
+        """The residual scale of every row of ``X`` (1.0 without scaling)."""
+        if getattr(self, "residual_scale_", None) is None:
+            return 1.0
+        panel = panel_of(X)
+        if panel is None:
+            raise ValueError(
+                "ResidualRegressor(scale_residual='series') was fitted on a panel "
+                "(a (series, time) MultiIndex), so X must be one too."
+            )
+        # code -1 (a series unseen in fit): the pooled scale, the last row
+        table = np.vstack(
+            [self.residual_scale_.to_numpy(), self.pooled_residual_scale_]
+        )
+        codes = self.residual_scale_.index.get_indexer(panel.labels)
+        rows = np.repeat(table[codes], np.diff(panel.bounds), axis=0)
+        return rows.reshape(shape)
 
     def _forward(self, values, name):
         values = np.asarray(values, dtype=np.float64)
@@ -234,6 +292,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 base = np.reshape(base, y_arr.shape)
             residual = self._forward(y_arr, "y") - self._forward(base, "the baseline")
             residual = self._clip(residual)
+            self.residual_scale_, self.pooled_residual_scale_ = self._residual_scale(
+                X, residual
+            )
+            residual = residual / self._row_scale(X, residual.shape)
             self.regressor_ = self._fit_regressor(X, residual, known, fit_params)
         except ValueError as exc:
             _explain_nan(exc)
@@ -371,6 +433,8 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             _explain_nan(exc)
         tail = bounds.shape[-1:] if scalar else bounds.shape[-2:]
         bounds = np.reshape(bounds, base.shape + tail)
+        scale = self._row_scale(X, base.shape)
+        bounds = bounds * np.reshape(scale, np.shape(scale) + (1,) * len(tail))
         base = np.reshape(base, base.shape + (1,) * len(tail))
         combined = self._combine(base, bounds, self.shrinkage)
         return np.broadcast_to(combined, bounds.shape).copy()
@@ -394,7 +458,8 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 correction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         except ValueError as exc:
             _explain_nan(exc)
-        return base, np.reshape(correction, base.shape)
+        correction = np.reshape(correction, base.shape)
+        return base, correction * self._row_scale(X, base.shape)
 
     def _combine(self, base, correction, shrinkage):
         """Predictions from the two parts, with the correction scaled."""

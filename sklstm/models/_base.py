@@ -256,6 +256,9 @@ class KerasLSTMBase(BaseWrapper):
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, rng
     ):
+        # a panel's windows: oldest first, so that the validation tail is the
+        # latest time stamps of every series, not the last series
+        X, y, sample_weight = _in_time_order(X, y, sample_weight)
         validation_fraction = None
         if self.early_stopping and not warm_start:
             n_samples = len(X)
@@ -297,8 +300,9 @@ class KerasLSTMBase(BaseWrapper):
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=True):
         """Validate X (2-D or 3-D) and y; record or check shapes.
 
-        Returns X as :class:`~sklstm.models._windows.Windows` (a window view
-        keeps only its distinct rows) and y as float64. ``n_features_in_`` is
+        Returns X as :class:`~sklstm.preprocessing.Windows` (a window view
+        keeps only its distinct rows; a ``Windows`` keeps its starts and time
+        ranks, its base as float32) and y as float64. ``n_features_in_`` is
         the size of X's last axis (features), not its second (timesteps).
         """
         name = type(self).__name__
@@ -311,53 +315,67 @@ class KerasLSTMBase(BaseWrapper):
             raise ValueError(
                 f"{name} requires y to be passed, but the target y is None."
             )
-        if isinstance(X, np.ndarray) and X.ndim == 3 and X.shape[0] > 0:
-            # Windows: validate the distinct rows only (a view is never copied whole)
+        if isinstance(X, Windows) or (
+            isinstance(X, np.ndarray) and X.ndim == 3 and X.shape[0] > 0
+        ):
+            # windows: validate the distinct rows only (a view is never copied
+            # whole; a panel's Windows keep their starts and time ranks)
             _check_feature_names(self, X, reset=reset)
-            windows = Windows.from_array(X)
+            if isinstance(X, Windows):
+                windows = _float32_windows(X)
+            else:
+                windows = Windows.from_array(X)
             check_array(windows.base, input_name="X", estimator=self)
             if y is not None:
                 y = self._validate_y(y, len(windows))
         else:
-            common = dict(
-                ensure_2d=False,
-                allow_nd=True,
-                dtype=(np.float32, np.float64),
-                ensure_min_samples=1,
-            )
-            X = validate_data(self, X, reset=reset, **common)
-            if y is not None:
-                y = self._validate_y(y, len(X))
-            if X.ndim not in (2, 3):
-                raise ValueError(
-                    f"X must be 3-D (n_samples, timesteps, n_features) or 2-D "
-                    f"(n_samples, n_features), taken as one timestep; got a "
-                    f"{X.ndim}-D array of shape {X.shape}."
-                    + (
-                        " Reshape your data using X.reshape(-1, 1) for a single "
-                        "feature or X.reshape(1, -1) for a single sample."
-                        if X.ndim == 1
-                        else ""
-                    )
+            windows, y = self._validate_array(X, y, reset)
+        self._check_window_shape(windows, reset)
+        return windows, y
+
+    def _validate_array(self, X, y, reset):
+        """Validate any other X (2-D, or 3-D not yet an array) and y."""
+        common = dict(
+            ensure_2d=False,
+            allow_nd=True,
+            dtype=(np.float32, np.float64),
+            ensure_min_samples=1,
+        )
+        X = validate_data(self, X, reset=reset, **common)
+        if y is not None:
+            y = self._validate_y(y, len(X))
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"X must be 3-D (n_samples, timesteps, n_features) or 2-D "
+                f"(n_samples, n_features), taken as one timestep; got a "
+                f"{X.ndim}-D array of shape {X.shape}."
+                + (
+                    " Reshape your data using X.reshape(-1, 1) for a single "
+                    "feature or X.reshape(1, -1) for a single sample."
+                    if X.ndim == 1
+                    else ""
                 )
-            windows = Windows.from_array(X)
+            )
+        return Windows.from_array(X), y
+
+    def _check_window_shape(self, windows, reset):
+        """Record (``reset``) or check the timesteps and features of the windows."""
+        name = type(self).__name__
         _, n_timesteps, n_features = windows.shape
         if reset:
             self.n_features_in_ = n_features
             self.n_timesteps_in_ = n_timesteps
-        else:
-            if n_features != self.n_features_in_:
-                raise ValueError(
-                    f"X has {n_features} features, but {name} is expecting "
-                    f"{self.n_features_in_} features as input."
-                )
-            if n_timesteps != self.n_timesteps_in_:
-                raise ValueError(
-                    f"X has {n_timesteps} timesteps, but {name} is expecting "
-                    f"{self.n_timesteps_in_} timesteps (the window length seen in "
-                    f"fit)."
-                )
-        return windows, y
+        elif n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {name} is expecting "
+                f"{self.n_features_in_} features as input."
+            )
+        elif n_timesteps != self.n_timesteps_in_:
+            raise ValueError(
+                f"X has {n_timesteps} timesteps, but {name} is expecting "
+                f"{self.n_timesteps_in_} timesteps (the window length seen in "
+                f"fit)."
+            )
 
     def _validate_y(self, y, n_samples):
         """y as float64, 1-D or 2-D, one row per sample (a regressor's y)."""
@@ -378,3 +396,32 @@ class KerasLSTMBase(BaseWrapper):
                 f"[{n_samples}, {len(y)}]"
             )
         return y
+
+
+def _float32_windows(X):
+    """``X`` (a :class:`Windows`) with a float32 C-ordered base; starts checked."""
+    starts = np.asarray(X.starts, dtype=np.int64)
+    n_rows = X.base.shape[0] if np.ndim(X.base) == 2 else 0
+    if np.ndim(X.base) != 2 or starts.ndim != 1 or len(starts) == 0:
+        raise ValueError(
+            f"X is Windows with a base of shape {np.shape(X.base)} and "
+            f"{starts.shape} starts: the base must be 2-D and there must be at "
+            "least one window."
+        )
+    if starts.min() < 0 or starts.max() + X.timesteps > n_rows:
+        raise ValueError(
+            f"X is Windows of {X.timesteps} timesteps whose starts reach "
+            f"outside its base of {n_rows} rows."
+        )
+    base = np.ascontiguousarray(X.base, dtype=np.float32)
+    return Windows(base, starts, X.timesteps, X.time_rank)
+
+
+def _in_time_order(X, y, sample_weight):
+    """Windows with time ranks sorted oldest first (others unchanged)."""
+    order = X.time_order()
+    if order is None:
+        return X, y, sample_weight
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight)[order]
+    return X[order], y[order], sample_weight

@@ -24,7 +24,10 @@ from sklstm.preprocessing._lags import LagFeatures
 from sklstm.preprocessing._log import LogTransformer
 from sklstm.preprocessing._outliers import OutlierClipper
 from sklstm.preprocessing._rolling import RollingFeatures
+from sklstm.preprocessing._series_onehot import SeriesOneHot
+from sklstm.preprocessing._series_scaler import SeriesScaler
 from sklstm.preprocessing._window import Windower
+from sklstm.preprocessing._windows import Windows
 
 __all__ = [
     "DiffFeatures",
@@ -32,6 +35,9 @@ __all__ = [
     "LogTransformer",
     "OutlierClipper",
     "RollingFeatures",
+    "SeriesOneHot",
+    "SeriesScaler",
     "TimeSeriesImputer",
     "Windower",
+    "Windows",
 ]

@@ -155,13 +155,22 @@ class _PanelMixin:
         return est, state is not None
 
     def _transform_panel(self, X, panel, *, fitting=False):
-        """Transform series by series into one output; warn once for padding.
+        """Transform series by series into one output (see ``_series_outputs``)."""
+        parts = self._series_outputs(X, panel, fitting, _transform_array)
+        # the layout of the first series' output
+        out = np.empty_like(parts[0], shape=(X.shape[0], *parts[0].shape[1:]))
+        for (_, rows, _), part in zip(panel.segments(), parts, strict=True):
+            out[rows] = part
+        return out
 
-        A series continues its own training end (see ``continuation``); one
-        unseen in fit never does, and is padded (and reported) like a frame
-        that does not continue.
+    def _series_outputs(self, X, panel, fitting, transform):
+        """``transform(est, X_series, continuation)`` per series; warn once.
+
+        ``est`` holds the series' fitted state. A series continues its own
+        training end (see ``continuation``); one unseen in fit never does, and
+        is padded (and reported) like a frame that does not continue.
         """
-        out, padded = None, []
+        parts, padded = [], []
         with gather_padding() as reports:
             for label, rows, times in panel.segments():
                 est, seen = self._series_estimator(label)
@@ -173,10 +182,7 @@ class _PanelMixin:
                         est._check_padding(Xs)
                     if len(reports) > n_reports:
                         padded.append((label, reports[-1][3]))
-                res = est._transform_array(Xs, continuation=continuation)
-                if out is None:  # the layout of the first series' output
-                    out = np.empty_like(res, shape=(X.shape[0], *res.shape[1:]))
-                out[rows] = res
+                parts.append(transform(est, Xs, continuation))
         if padded:
             report_padding(
                 self,
@@ -185,4 +191,31 @@ class _PanelMixin:
                 series=[label for label, _ in padded],
                 n_series=len(panel.labels),
             )
-        return out
+        return parts
+
+
+def _transform_array(est, X, continuation):
+    return est._transform_array(X, continuation=continuation)
+
+
+def time_ranks(panel):
+    """Per row of ``panel``, the rank of its time among all the panel's times.
+
+    Equal time labels (the same month in two series) share a rank. When a
+    series' labels cannot order time, or the series' labels cannot be compared
+    with each other, the series are aligned at their ends instead: a series'
+    last row is rank -1, the one before -2, and so on.
+
+    Returns
+    -------
+    ranks : ndarray of shape (n_rows,), int64
+    """
+    lengths = np.diff(panel.bounds)
+    if all(times is not None for times in panel.times):
+        try:
+            labels = panel.times[0].append(list(panel.times[1:]))
+            codes, _ = pd.factorize(labels, sort=True)
+            return codes.astype(np.int64)
+        except (TypeError, ValueError):  # e.g. dates and integers, or frequencies
+            pass
+    return np.concatenate([np.arange(-n, 0) for n in lengths]).astype(np.int64)

@@ -7,6 +7,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import OneToOneFeatureMixin
 
 from sklstm.preprocessing._base import _HistoryTransformer
+from sklstm.preprocessing._panel import time_ranks
+from sklstm.preprocessing._windows import Windows
 from sklstm.utils._compat import Interval
 
 
@@ -70,11 +72,13 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
     See Also
     --------
     LagFeatures : The same information as extra columns of a 2-D table.
+    Windows : What a panel gives.
 
     Notes
     -----
-    The output is always a numpy array of shape
-    ``(n_samples, window, n_features)``: a 3-D array cannot be a DataFrame.
+    The output of one series is a numpy array of shape
+    ``(n_samples, window, n_features)`` (of a panel: :class:`Windows` of that
+    shape, see below): a 3-D array cannot be a DataFrame.
     :meth:`set_output` accepts any setting so that
     ``Pipeline.set_output(transform="pandas")`` works, but it changes nothing
     here. :meth:`get_feature_names_out` names the last axis.
@@ -93,11 +97,16 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
     A panel (a DataFrame indexed by (series, time)) gives one window per row
     too, and no window straddles two series: the first rows of each series
     are padded (or continued from that series' training end) as a single
-    series' are. Its windows are not evenly spaced in one 2-D base (each
+    series' are. Its windows are not evenly spaced in one 2-D array (each
     series needs its own ``window - 1`` rows on top), so the result is a
-    dense ``(n_samples, window, n_features)`` array, built series by series;
-    streaming a panel's windows without that array needs the model to take a
-    base and the start row of each window.
+    :class:`Windows`: one read-only 2-D base holding every series' rows with
+    its history or padding on top (``n_samples + n_series * (window - 1)``
+    rows, the one copy), the start row of each window and the time rank of
+    each window (its time stamp among all series'). It behaves like the 3-D
+    array where scikit-learn looks (``shape``, ``len``, selecting samples);
+    :class:`~sklstm.LSTMRegressor` streams from it as from a view, and holds
+    out the windows of the latest time stamps across series for early
+    stopping. ``np.asarray(windows)`` builds the dense array.
 
     In a :class:`~sklearn.pipeline.Pipeline`, call
     ``pipe.set_output(transform="pandas")`` so that the DataFrame index reaches
@@ -149,6 +158,25 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
         ext = self._extend(X, k, continuation, order="C")
         # (n, n_features, window) view -> (n, window, n_features) view
         return sliding_window_view(ext, self.window, axis=0).transpose(0, 2, 1)
+
+    def _transform_panel(self, X, panel, *, fitting=False):
+        """A panel's windows: each series' rows with its own ``window - 1`` on top."""
+        k = self.window - 1
+
+        def extend(est, Xs, continuation):
+            return est._extend(Xs, k, continuation, order="C")
+
+        parts = self._series_outputs(X, panel, fitting, extend)
+        base = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        offsets = np.cumsum([0] + [len(part) for part in parts[:-1]])
+        starts = np.concatenate(
+            [
+                np.arange(offset, offset + len(part) - k, dtype=np.int64)
+                for offset, part in zip(offsets, parts, strict=True)
+            ]
+        )
+        base.flags.writeable = False  # like the strided view of one series
+        return Windows(base, starts, self.window, time_rank=time_ranks(panel))
 
     def set_output(self, *, transform=None):
         """Accept an output configuration; the 3-D output stays a numpy array.
