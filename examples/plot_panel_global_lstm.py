@@ -147,6 +147,7 @@ table = pd.DataFrame(
     {
         "MASE mean": {name: s.mean() for name, s in mase.items()},
         "MASE median": {name: s.median() for name, s in mase.items()},
+        "MASE 90th pct": {name: s.quantile(0.9) for name, s in mase.items()},
         "series the recipe beats": {
             name: int((recipe < s).sum()) for name, s in mase.items()
         },
