@@ -111,6 +111,13 @@ def _resolve_log(log, X, y, target):
     return bool(np.all(values[~np.isnan(values)] > 0))
 
 
+def _score_label(scoring, X):
+    """How progress lines name the default score; None for the user's own."""
+    if not (isinstance(scoring, str) and scoring == "neg_mean_absolute_error"):
+        return None
+    return "scaled MAE" if is_panel(X) else "MAE"
+
+
 def _progress_scoring(scoring, param_grid, n_splits, label):
     """``scoring`` wrapped to print a line per finished fit."""
     if isinstance(scoring, ProgressScorer):
@@ -289,9 +296,7 @@ def tune_lstm_forecaster(
             n_splits=n_splits,
             log_columns=log_columns,
         )
-    label = None
-    if scoring == "neg_mean_absolute_error":
-        label = "scaled MAE" if is_panel(X) else "MAE"
+    label = _score_label(scoring, X)
     scoring = default_scoring(scoring)  # validation rows with NaN y: skipped
     estimator = make_lstm_forecaster(
         target=target,
