@@ -126,21 +126,7 @@ class _PanelMixin:
 
     def _check_panel(self, X):
         """The panel of ``X`` to transform; it must be one iff fit's data was."""
-        panel = panel_of(X)
-        fitted_on_panel = "series_state_" in self.__dict__
-        if (panel is not None) != fitted_on_panel:
-            raise ValueError(
-                f"{type(self).__name__} was fitted on "
-                + (
-                    "a panel (a (series, time) MultiIndex), so X must be one too: "
-                    "without it the rows of different series cannot be told "
-                    "apart. In a Pipeline, call set_output(transform='pandas')."
-                    if fitted_on_panel
-                    else "a single series, but X is a panel (a (series, time) "
-                    "MultiIndex); fit it on a panel to transform series by series."
-                )
-            )
-        return panel
+        return matching_panel(self, X, fitted_on_panel="series_state_" in self.__dict__)
 
     def _unseen_state(self, X, first):
         """State for a series unseen in fit: no history, no head (padding warns)."""
@@ -192,6 +178,27 @@ class _PanelMixin:
                 n_series=len(panel.labels),
             )
         return parts
+
+
+def matching_panel(estimator, X, *, fitted_on_panel):
+    """The panel of ``X`` (None for one series); it must be one iff fit's was.
+
+    The ValueError names ``estimator``'s class and what to do.
+    """
+    panel = panel_of(X)
+    if (panel is not None) != fitted_on_panel:
+        raise ValueError(
+            f"{type(estimator).__name__} was fitted on "
+            + (
+                "a panel (a (series, time) MultiIndex), so X must be one too: "
+                "without it the rows of different series cannot be told "
+                "apart. In a Pipeline, call set_output(transform='pandas')."
+                if fitted_on_panel
+                else "a single series, but X is a panel (a (series, time) "
+                "MultiIndex); fit it on a panel to transform series by series."
+            )
+        )
+    return panel
 
 
 def _transform_array(est, X, continuation):

@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _validate_X
-from sklstm.preprocessing._panel import panel_of
+from sklstm.preprocessing._panel import matching_panel, panel_of
 from sklstm.utils._compat import _check_feature_names_in, _fit_context
 
 
@@ -100,13 +100,10 @@ class SeriesOneHot(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X_arr, _ = _validate_X(self, X, reset=False)
+        # fitted on one series: a panel passes through, like any other X
         panel = panel_of(X)
-        if len(self.series_) and panel is None:
-            raise ValueError(
-                "SeriesOneHot was fitted on a panel (a (series, time) MultiIndex), "
-                "so X must be one too. In a Pipeline, call "
-                "set_output(transform='pandas')."
-            )
+        if len(self.series_):
+            panel = matching_panel(self, X, fitted_on_panel=True)
         out = np.zeros(
             (X_arr.shape[0], X_arr.shape[1] + len(self.series_)), X_arr.dtype
         )

@@ -7,7 +7,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _validate_X
-from sklstm.preprocessing._panel import panel_of
+from sklstm.preprocessing._panel import matching_panel, panel_of
 from sklstm.utils._compat import _fit_context
 
 
@@ -146,19 +146,7 @@ class SeriesScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _row_statistics(self, X):
         """The mean and scale of every row (broadcastable), checked for panels."""
-        panel = panel_of(X)
-        fitted_on_panel = "series_" in self.__dict__
-        if (panel is not None) != fitted_on_panel:
-            raise ValueError(
-                "SeriesScaler was fitted on "
-                + (
-                    "a panel (a (series, time) MultiIndex), so X must be one "
-                    "too. In a Pipeline, call set_output(transform='pandas')."
-                    if fitted_on_panel
-                    else "data that is not a panel, but X is a panel; fit it on "
-                    "a panel to scale series by series."
-                )
-            )
+        panel = matching_panel(self, X, fitted_on_panel="series_" in self.__dict__)
         if panel is None:
             return self.mean_, self.scale_
         lengths = np.diff(panel.bounds)
