@@ -25,6 +25,7 @@ from sklstm.forecasting import (
     NaiveForecaster,
     RidgeLagForecaster,
     SeasonalNaiveForecaster,
+    SeriesChoiceForecaster,
 )
 
 # A tiny, fast network: the checks test the API, not accuracy.
@@ -51,6 +52,14 @@ _INSTANCES = {
             ("naive", NaiveForecaster()),
             ("seasonal", SeasonalNaiveForecaster(m=2)),
         ]
+    ),
+    # the checks' data is one series (no panel index): the default member
+    "SeriesChoiceForecaster": SeriesChoiceForecaster(
+        estimators=[
+            ("naive", NaiveForecaster()),
+            ("seasonal", SeasonalNaiveForecaster(m=2)),
+        ],
+        default="seasonal",
     ),
 }
 
@@ -114,6 +123,7 @@ EXPECTED_FAILED_CHECKS = {
     "RidgeLagForecaster": _TIME_AWARE,
     "AirlineForecaster": _TIME_AWARE,
     "CombinedForecaster": _TIME_AWARE,
+    "SeriesChoiceForecaster": _TIME_AWARE,
 }
 
 

@@ -16,7 +16,7 @@ split on the time stamps shared by all series.
 """
 
 from ._airline import AirlineForecaster
-from ._combination import CombinedForecaster
+from ._combination import CombinedForecaster, SeriesChoiceForecaster
 from ._conformal import ConformalForecaster
 from ._coverage import interval_scores
 from ._evaluate import evaluate_forecaster
@@ -36,6 +36,7 @@ __all__ = [
     "PanelTimeSeriesSplit",
     "RidgeLagForecaster",
     "SeasonalNaiveForecaster",
+    "SeriesChoiceForecaster",
     "evaluate_forecaster",
     "forecast",
     "forecast_scores",

@@ -1,13 +1,14 @@
 """Forecast combination: the mean of several forecasters' forecasts."""
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._compat import _BaseComposition, _fit_context
 
-__all__ = ["CombinedForecaster"]
+__all__ = ["CombinedForecaster", "SeriesChoiceForecaster"]
 
 
 class CombinedForecaster(
@@ -165,3 +166,162 @@ class CombinedForecaster(
             for t in members
         )
         return tags
+
+
+def _member_names(value, allowed, name):
+    """``value`` (a member's name or a sequence of them) as a tuple, checked."""
+    names = (value,) if isinstance(value, str) else tuple(value)
+    unknown = [n for n in names if n not in allowed]
+    if not names or unknown:
+        raise ValueError(
+            f"{name}={value!r} must be the name of a member of estimators, or a "
+            f"non-empty list of them; the members are {sorted(allowed)}."
+        )
+    return names
+
+
+class SeriesChoiceForecaster(CombinedForecaster):
+    """Forecast each series of a panel with the forecaster(s) chosen for it.
+
+    Every ``(name, estimator)`` of ``estimators`` is cloned and fitted once on
+    the whole panel (a per-series forecaster such as
+    :class:`AirlineForecaster` fits each series on its own; a pooled one such
+    as :class:`RidgeLagForecaster` fits all series together). ``predict``
+    gives each series the forecast of the member ``choices`` names for it,
+    or the mean of the members it lists. Series that ``choices`` does not
+    name, and the rows of a single series (no (series, time) MultiIndex), get
+    ``default``. :func:`sklstm.recipe.select_baseline` builds one when a
+    choice per series scores better in validation than one for all.
+
+    Parameters
+    ----------
+    estimators : list of (str, estimator) tuples
+        The forecasters, each a regressor of
+        :func:`~sklstm.forecasting.make_supervised`'s rows with a name. Their
+        parameters are reachable as ``<name>__<parameter>``.
+    choices : dict or None, default=None
+        Series label (the first level of a panel's index) to a member's name,
+        or to a list of names whose forecasts are averaged. None: every series
+        gets ``default``.
+    default : str, list of str or None, default=None
+        The member(s) for the series ``choices`` does not name. None: the mean
+        of all members.
+
+    Attributes
+    ----------
+    estimators_ : list of estimators
+        The fitted clones, in the order of ``estimators``.
+    named_estimators_ : dict of str to estimator
+        The fitted clones by name.
+    n_features_in_ : int
+        Number of columns of ``X`` in ``fit`` (as the first member saw them).
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Column names of ``X`` in ``fit``, when the first member recorded them.
+
+    See Also
+    --------
+    CombinedForecaster : The mean of several forecasters for every series.
+    sklstm.recipe.select_baseline : Chooses per series by time-ordered CV.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from sklstm.forecasting import (
+    ...     NaiveForecaster, SeasonalNaiveForecaster, SeriesChoiceForecaster,
+    ...     make_supervised, to_panel)
+    >>> t = np.arange(48)
+    >>> long = pd.DataFrame({
+    ...     "store": np.repeat(["a", "b"], 48),
+    ...     "month": np.tile(pd.date_range("2020-01", periods=48, freq="MS"), 2),
+    ...     "sales": np.r_[10.0 + t, 10.0 + 5 * np.sin(2 * np.pi * t / 12)]})
+    >>> X, y = make_supervised(to_panel(long, "store", "month"), "sales")
+    >>> model = SeriesChoiceForecaster(
+    ...     estimators=[("naive", NaiveForecaster(target="sales")),
+    ...                 ("seasonal", SeasonalNaiveForecaster(m=12, target="sales"))],
+    ...     choices={"a": "naive", "b": "seasonal"}).fit(X, y)
+    >>> pred = model.predict(X)
+    >>> bool(np.allclose(pred[:47], model.named_estimators_["naive"].predict(X)[:47]))
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "estimators": [list, tuple],
+        "choices": [dict, None],
+        "default": [str, list, tuple, None],
+    }
+
+    def __init__(self, *, estimators=(), choices=None, default=None):
+        self.estimators = estimators
+        self.choices = choices
+        self.default = default
+
+    def _rules(self):
+        """The checked ``default`` and ``choices``, as tuples of member names."""
+        allowed = [name for name, _ in self.estimators]
+        default = (
+            tuple(allowed)
+            if self.default is None
+            else _member_names(self.default, allowed, "default")
+        )
+        choices = {
+            label: _member_names(value, allowed, f"choices[{label!r}]")
+            for label, value in (self.choices or {}).items()
+        }
+        return default, choices
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit a clone of every member on the whole panel.
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+            A panel (a (series, time) MultiIndex) or one series.
+        y : array-like of shape (n_samples,) or (n_samples, n_steps)
+            The target at the next step(s).
+
+        Returns
+        -------
+        self : SeriesChoiceForecaster
+            Fitted estimator.
+        """
+        if self.estimators:
+            self._rules()  # a name that is no member: said before any fit
+        return super().fit(X, y)
+
+    def predict(self, X):
+        """Each series' forecast from its chosen member(s).
+
+        Parameters
+        ----------
+        X : DataFrame of shape (n_samples, n_features)
+            Same columns as in ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_steps)
+            Each row's forecast, by its series' choice.
+        """
+        check_is_fitted(self)
+        default, choices = self._rules()
+        index = getattr(X, "index", None)
+        labels = (
+            index.get_level_values(0)
+            if isinstance(index, pd.MultiIndex) and index.nlevels == 2
+            else None
+        )
+        if labels is None:  # one series: the default member(s), as they are
+            return np.mean([self.named_estimators_[n].predict(X) for n in default], 0)
+        rules = [choices.get(label, default) for label in labels]
+        needed = sorted({name for rule in rules for name in rule} | set(default))
+        members = {
+            name: np.asarray(self.named_estimators_[name].predict(X), dtype=float)
+            for name in needed
+        }
+        distinct = {rule: code for code, rule in enumerate(dict.fromkeys(rules))}
+        codes = np.array([distinct[rule] for rule in rules], dtype=int)
+        pred = np.empty_like(members[needed[0]])
+        for rule, code in distinct.items():
+            rows = codes == code
+            pred[rows] = np.mean([members[n][rows] for n in rule], axis=0)
+        return pred

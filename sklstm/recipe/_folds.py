@@ -15,6 +15,7 @@ __all__ = [
     "min_train_rows",
     "min_train_size",
     "panel_scaled_mae",
+    "panel_series_scores",
     "periods_of",
     "recipe_cv",
     "recipe_folds",
@@ -107,19 +108,32 @@ def panel_scaled_mae(y_true, y_pred):
     >>> panel_scaled_mae(y, y + [1, 1, 1, 10, 10, 10])  # (1/1 + 10/100) / 2
     0.55
     """
+    scaled = panel_series_scores(y_true, y_pred)
+    if scaled.notna().any():
+        return float(scaled.mean())
     values = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
     pred = np.reshape(np.asarray(y_pred, dtype=np.float64), values.shape)
-    labels = pd.factorize(y_true.index.get_level_values(0))[0]
     known = ~np.isnan(values).any(axis=1)
-    scaled = []
-    for series in np.unique(labels):
+    return float(np.mean(np.abs(values[known] - pred[known])))
+
+
+def panel_series_scores(y_true, y_pred):
+    """Each series' MAE over its own scale (see :func:`panel_scaled_mae`).
+
+    Returns a Series indexed by the series' labels, in order of appearance;
+    NaN for a series with fewer than two known targets or a zero scale.
+    """
+    values = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
+    pred = np.reshape(np.asarray(y_pred, dtype=np.float64), values.shape)
+    labels, uniques = pd.factorize(y_true.index.get_level_values(0))
+    known = ~np.isnan(values).any(axis=1)
+    scaled = np.full(len(uniques), np.nan)
+    for series in range(len(uniques)):
         rows = (labels == series) & known
         scale = np.mean(np.abs(np.diff(values[rows, 0]))) if rows.sum() > 1 else 0.0
         if scale > 0:
-            scaled.append(np.mean(np.abs(values[rows] - pred[rows])) / scale)
-    if not scaled:
-        return float(np.mean(np.abs(values[known] - pred[known])))
-    return float(np.mean(scaled))
+            scaled[series] = np.mean(np.abs(values[rows] - pred[rows])) / scale
+    return pd.Series(scaled, index=uniques)
 
 
 def default_scoring(scoring):

@@ -3,17 +3,28 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 
 from sklstm.exceptions import MissingTargetWarning
-from sklstm.forecasting import CombinedForecaster
+from sklstm.forecasting import CombinedForecaster, SeriesChoiceForecaster
+from sklstm.forecasting._panel_framing import is_panel
 
 from ._baselines import _baseline_candidates
 from ._build import resolve_log_columns
-from ._folds import check_int, mae_of_known_targets, periods_of, recipe_folds
+from ._folds import (
+    check_int,
+    mae_of_known_targets,
+    panel_series_scores,
+    periods_of,
+    recipe_folds,
+)
 
 __all__ = ["select_baseline"]
+
+#: The name :func:`select_baseline` gives a choice per series of a panel.
+PER_SERIES = "per series"
 
 # the pairs select_baseline averages are drawn from this many best candidates
 _N_COMBINED = 6
@@ -51,7 +62,14 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     per-series lag rows of all series. The score is scale-free there: each
     series' mean absolute error over the mean absolute one-step change of its
     validation targets, averaged over series (a pooled error would be decided
-    by the largest series alone; the panel is scored per series too).
+    by the largest series alone; the panel is scored per series too). Each
+    series may also take its own best candidate or pair ("per series", a
+    :class:`~sklstm.forecasting.SeriesChoiceForecaster` whose other series
+    get the best single choice); that rule is scored honestly, each fold by
+    choices made on the other folds alone, and kept only when it scores below
+    every single choice. On the 145 series of ``load_us_employment`` (all but
+    the last 24 months, 1 and 12 steps ahead) it scored 0.549 and 1.890
+    against 0.540 and 1.865 for the best pair: one choice for all series.
 
     Parameters
     ----------
@@ -78,10 +96,12 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
         "seasonal(m=p)" (a shorter one), "ridge(n_lags=k)",
         "ridge(n_lags=k, exog)", "airline(m=p)", "arima(0,1,1)",
         "ridge on differences(n_lags=k)", "ridge on seasonal
-        differences(n_lags=k)", or two of them joined by " + " (their mean).
+        differences(n_lags=k)", or two of them joined by " + " (their mean);
+        on a panel also "per series".
     scores : dict of str to float
         Mean absolute error of each candidate (and pair) over the folds (on a
-        panel: the scale-free score above).
+        panel: the scale-free score above, and "per series" its
+        cross-validated score).
 
     See Also
     --------
@@ -199,4 +219,73 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
         )
     else:
         estimator = candidates[chosen]
+    if is_panel(X):
+        choices, score = _per_series_choice(predictions, pairs, truths)
+        scores[PER_SERIES] = score
+        if score < scores[chosen]:
+            members = pairs.get(chosen, (chosen,))
+            estimator = _series_choice(candidates, pairs, choices, members)
+            return PER_SERIES, scores, estimator
     return chosen, scores, estimator
+
+
+def _option_scores(predictions, pairs, truths):
+    """Every option's scale-free score per fold and series.
+
+    Returns a dict of option name to a DataFrame (folds x series): the
+    candidates, and the pairs as the mean of their two forecasts.
+    """
+    options = {}
+    for name in [*predictions, *pairs]:
+        if name in pairs:
+            first, second = pairs[name]
+            preds = [
+                (a + b) / 2
+                for a, b in zip(predictions[first], predictions[second], strict=True)
+            ]
+        else:
+            preds = predictions[name]
+        options[name] = pd.DataFrame(
+            [panel_series_scores(t, p) for t, p in zip(truths, preds, strict=True)]
+        )
+    return options
+
+
+def _per_series_choice(predictions, pairs, truths):
+    """The best option of every series, and that rule's cross-validated score.
+
+    Each series takes the option (a candidate or a pair) with its lowest mean
+    score over the folds. The score of choosing so is honest: on each fold,
+    the series' choices are made on the other folds alone and scored on this
+    one (a choice scored on the folds that made it would flatter it against
+    one choice for all series); the mean over folds.
+    """
+    options = _option_scores(predictions, pairs, truths)
+    names = list(options)
+    cube = np.stack([options[n].to_numpy() for n in names])  # option, fold, series
+    series = options[names[0]].columns
+    n_folds = cube.shape[1]
+    fold_scores = []
+    for k in range(n_folds):
+        others = np.delete(cube, k, axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN series
+            best = np.argmin(np.nan_to_num(np.nanmean(others, axis=1), nan=np.inf), 0)
+            fold_scores.append(np.nanmean(cube[best, k, np.arange(len(series))]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nan_to_num(np.nanmean(cube, axis=1), nan=np.inf)
+    best = np.argmin(mean, axis=0)
+    choices = {label: names[i] for label, i in zip(series, best, strict=True)}
+    return choices, float(np.mean(fold_scores))
+
+
+def _series_choice(candidates, pairs, choices, default):
+    """The SeriesChoiceForecaster of ``choices`` (option names per series)."""
+    rules = {label: pairs.get(option, (option,)) for label, option in choices.items()}
+    used = {name for rule in rules.values() for name in rule} | set(default)
+    return SeriesChoiceForecaster(
+        estimators=[(name, candidates[name]) for name in candidates if name in used],
+        choices=rules,
+        default=list(default),
+    )
