@@ -26,6 +26,12 @@ same run:
   in a fresh interpreter: cold (the first search) and warm (the same again),
   the wall times, the CPU seconds and the ratios to ``n_jobs=1``
   (``benchmarks/parallel.py`` also runs loky and Dask);
+* ``unroll``: warm fits (the second of each, so tracing is left out) of
+  ``LSTMRegressor(units=16, epochs=6, early_stopping=False)`` on 3,000
+  windows of 6 x 10 (1 layer), 16 x 10 and 32 x 10 (2 layers), batch 32,
+  with ``unroll=False`` (Keras' loop over the steps) and ``unroll=True``
+  (what "auto" does on a CPU), alternated three times; the median seconds,
+  their ratio and the largest difference of the two models' predictions;
 * ``large`` (``--large``): a 1,000,000 x 10 series in windows of 336 steps,
   one epoch of fit and a predict, with the peak RSS (the windows would take
   13.4 GB if materialized).
@@ -36,6 +42,7 @@ Usage::
     python benchmarks/engine.py --compare a6b34fa     # + the recipe on a6b34fa
     python benchmarks/engine.py --only recipe small-fit
     python benchmarks/engine.py --only parallel-search  # ~2 min
+    python benchmarks/engine.py --only unroll           # ~2 min
     python benchmarks/engine.py --large               # + the 1M x 10 x 336 fit
 
 Timings on a 2-core machine are noisy: compare the ratios within one run.
@@ -60,6 +67,7 @@ PARTS = [
     "throughput",
     "recipe",
     "parallel-search",
+    "unroll",
 ]
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -369,6 +377,45 @@ def measure_parallel_search(engine):
     _emit(part="parallel-search", engine=engine, load=os.getloadavg()[0], **record)
 
 
+def measure_unroll(engine):
+    import numpy as np
+
+    from sklstm import LSTMRegressor
+
+    rng = np.random.default_rng(0)
+    record = {}
+    for timesteps, n_layers in ((6, 1), (16, 2), (32, 2)):
+        X = rng.normal(size=(3000, timesteps, 10)).astype(np.float32)
+        y = X[:, -1, 0] + 0.1 * rng.normal(size=3000)
+        times, preds = {False: [], True: []}, {}
+        for unroll in (False, True):  # the first fit of each traces
+            LSTMRegressor(units=16, n_layers=n_layers, epochs=1, unroll=unroll).fit(
+                X, y
+            )
+        for _ in range(3):
+            for unroll in (False, True):
+                model = LSTMRegressor(
+                    units=16,
+                    n_layers=n_layers,
+                    epochs=6,
+                    early_stopping=False,
+                    unroll=unroll,
+                    random_state=0,
+                )
+                t0 = time.perf_counter()
+                model.fit(X, y)
+                times[unroll].append(time.perf_counter() - t0)
+                preds[unroll] = model.predict(X[:500])
+        loop, unrolled = statistics.median(times[False]), statistics.median(times[True])
+        record[f"{timesteps}x{n_layers}"] = {
+            "loop_s": round(loop, 2),
+            "unrolled_s": round(unrolled, 2),
+            "ratio": round(unrolled / loop, 2),
+            "max_pred_diff": float(np.abs(preds[True] - preds[False]).max()),
+        }
+    _emit(part="unroll", engine="sklstm", **record)
+
+
 MEASURES = {
     "window-memory": (measure_window_memory, ["sklstm", "keras"]),
     "many-fits": (measure_many_fits, ["sklstm", "keras"]),
@@ -377,6 +424,7 @@ MEASURES = {
     "recipe": (measure_recipe, ["sklstm"]),
     "large": (measure_large, ["sklstm"]),
     "parallel-search": (measure_parallel_search, ["n_jobs=1", "threads"]),
+    "unroll": (measure_unroll, ["sklstm"]),
 }
 
 

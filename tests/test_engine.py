@@ -187,3 +187,43 @@ def test_a_seeded_fit_draws_nothing_from_the_global_random_module(monkeypatch):
     # the fit did draw its default seeds (dropout's), from its own generator
     assert any("seed_generator" in name for name in _variable_names(est))
     assert draws == []
+
+
+# ---- unroll: the same arithmetic, one op per step ------------------------------
+def _lstm_layers(model):
+    return [layer for layer in model.model_.layers if "lstm" in layer.name]
+
+
+def test_unroll_auto_unrolls_short_windows_on_a_cpu_only(monkeypatch):
+    from sklstm.models import _network
+
+    X, y = _series()
+    short = Windower(window=8).fit_transform(X)
+    fitted = LSTMRegressor(n_layers=2, **FAST).fit(short, y)
+    assert all(layer.unroll for layer in _lstm_layers(fitted))
+    assert _network.resolve_unroll("auto", 64) and not _network.resolve_unroll(
+        "auto", 65
+    )
+    assert _network.resolve_unroll(False, 8) is False
+    # where TensorFlow sees a GPU, "auto" keeps the loop (cuDNN needs it)
+    monkeypatch.setattr(
+        _network.tf.config, "list_physical_devices", lambda kind=None: ["gpu:0"]
+    )
+    assert _network.resolve_unroll("auto", 8) is False
+    assert _network.resolve_unroll(True, 8) is True
+
+
+def test_unrolled_and_looped_lstms_learn_the_same_model():
+    X, y = _series()
+    windows = Windower(window=8).fit_transform(X)
+    params = dict(units=6, epochs=5, batch_size=16, dropout=0.1, random_state=3)
+    looped = LSTMRegressor(unroll=False, **params).fit(windows, y)
+    unrolled = LSTMRegressor(unroll=True, **params).fit(windows, y)
+    assert not any(layer.unroll for layer in _lstm_layers(looped))
+    # float32 sums in another order: equal to rounding, not bit for bit
+    np.testing.assert_allclose(
+        unrolled.history_["loss"], looped.history_["loss"], rtol=1e-4
+    )
+    np.testing.assert_allclose(
+        unrolled.predict(windows), looped.predict(windows), rtol=1e-4, atol=1e-4
+    )

@@ -52,13 +52,15 @@ def _cell_settings(run):
                     p.get("recurrent_activation", "sigmoid")
                 ),
                 "recurrent_dropout": p.get("recurrent_dropout", 0.0) or 0.0,
+                # "auto" unrolls on a CPU only, never where cuDNN could run
+                "unroll": p.get("unroll") is True,
             },
         )
     ]
     fix = (
         f"{name}(activation='tanh', recurrent_activation='sigmoid', "
-        "recurrent_dropout=0.0); regularize with dropout=... between layers "
-        "instead"
+        "recurrent_dropout=0.0, unroll='auto'); regularize with dropout=... "
+        "between layers instead"
     )
     return settings, fix
 

@@ -168,6 +168,7 @@ class LSTMClassifier(ClassifierMixin, KerasLSTMBase):
         dense_activation="relu",
         dropout=0.0,
         recurrent_dropout=0.0,
+        unroll="auto",
         l1=0.0,
         l2=0.0,
         regularize="lstm",
@@ -195,6 +196,7 @@ class LSTMClassifier(ClassifierMixin, KerasLSTMBase):
         self.dense_activation = dense_activation
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.unroll = unroll
         self.l1 = l1
         self.l2 = l2
         self.regularize = regularize

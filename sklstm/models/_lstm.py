@@ -234,6 +234,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         output_activation="linear",
         dropout=0.0,
         recurrent_dropout=0.0,
+        unroll="auto",
         l1=0.0,
         l2=0.0,
         regularize="lstm",
@@ -264,6 +265,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         self.output_activation = output_activation
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.unroll = unroll
         self.l1 = l1
         self.l2 = l2
         self.regularize = regularize

@@ -10,7 +10,7 @@ import collections
 import contextlib
 from numbers import Integral
 
-from sklstm.models._tf import keras
+from sklstm.models._tf import keras, tf
 
 __all__ = ["build_network", "check_architecture", "layer_units", "make_optimizer"]
 
@@ -130,6 +130,22 @@ def build_network(est, *, n_timesteps, n_features, n_outputs, output_activation,
         return model
 
 
+# "auto" unrolls windows up to this many steps (one graph op per step)
+_MAX_UNROLL = 64
+
+
+def resolve_unroll(unroll, n_timesteps):
+    """``unroll`` resolved: "auto" is True on a CPU for windows of <= 64 steps.
+
+    An unrolled LSTM runs the same arithmetic as one op per step; on a CPU
+    that trains several times faster than Keras' loop over the steps, but a
+    GPU's fused cuDNN kernel needs the loop.
+    """
+    if not (isinstance(unroll, str) and unroll == "auto"):
+        return bool(unroll)
+    return n_timesteps <= _MAX_UNROLL and not tf.config.list_physical_devices("GPU")
+
+
 def _build(est, n_timesteps, n_features, n_outputs, output_activation):
     layers = keras.layers
 
@@ -147,6 +163,7 @@ def _build(est, n_timesteps, n_features, n_outputs, output_activation):
             activation=est.activation,
             recurrent_activation=est.recurrent_activation,
             recurrent_dropout=est.recurrent_dropout,
+            unroll=resolve_unroll(est.unroll, n_timesteps),
             kernel_regularizer=regularizer(),
             return_sequences=i < len(units) - 1,
             name=f"lstm_{i}",
