@@ -141,3 +141,33 @@ def test_patience_spans_at_most_40000_training_rows():
     assert _patience(3226, {}) == 12
     assert _patience(48_000, {}) == 5
     assert _patience(48_000, {"patience": 30}) == 30
+
+
+def test_the_recipe_tunes_and_forecasts_with_a_baseline_per_series():
+    from sklstm.forecasting import forecast
+    from sklstm.recipe import tune_lstm_forecaster
+
+    X, y = _panel(["season", "walk"] * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        search = tune_lstm_forecaster(
+            X,
+            y,
+            target="y",
+            m=12,
+            param_grid={"regressor__window__window": [4]},
+            epochs=2,
+            units=4,
+        )
+    assert min(search.baseline_scores_, key=search.baseline_scores_.get) == (
+        "per series"
+    )
+    model = search.best_estimator_
+    assert isinstance(model.baseline_, SeriesChoiceForecaster)
+    frame = pd.concat(
+        {label: X.loc[label][["y"]] for label in X.index.get_level_values(0).unique()},
+        names=["series"],
+    )
+    future = forecast(model, frame)
+    assert future.index.get_level_values(0).nunique() == 6
+    assert np.isfinite(future.to_numpy()).all()
