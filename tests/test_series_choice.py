@@ -14,7 +14,6 @@ from sklstm.forecasting import (
 )
 from sklstm.recipe import select_baseline
 from sklstm.recipe._selection import _select_baseline
-from sklstm.recipe._tune import _patience
 
 
 def _panel(kinds, n=96, seed=0):
@@ -133,14 +132,6 @@ def test_select_baseline_keeps_one_choice_for_alike_series():
     # single choice scored on the folds that chose it
     assert scores["per series"] >= scores[name]
     assert not isinstance(model, SeriesChoiceForecaster)
-
-
-def test_patience_spans_at_most_40000_training_rows():
-    assert _patience(108, {}) == 20
-    assert _patience(2000, {}) == 20
-    assert _patience(3226, {}) == 12
-    assert _patience(48_000, {}) == 5
-    assert _patience(48_000, {"patience": 30}) == 30
 
 
 def test_the_recipe_tunes_and_forecasts_with_a_baseline_per_series():

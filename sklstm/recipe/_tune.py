@@ -44,25 +44,6 @@ DEFAULT_PARAM_GRIDS = {
 # networks averaged in every fit, by budget
 _BUDGET_SEEDS = {"quick": 1, "default": 3}
 
-# early stopping's patience spans at most this many training windows: the
-# recipe's 20 epochs up to 2,000 rows, fewer epochs (at least 5) beyond
-_PATIENCE_WINDOWS = 40_000
-
-
-def _patience(n_rows, lstm_params):
-    """Early stopping's patience for a search on ``n_rows`` rows (pooled).
-
-    The recipe's 20 epochs were set on series of at most 2,000 rows (every
-    bundled single series); an epoch of a long series or a panel holds many
-    times more gradient steps, and 20 of them mostly train past the best
-    epoch (one fit on the 145 series of ``load_us_employment``: best epoch
-    14 of 34). A ``patience`` the caller passes wins.
-    """
-    if "patience" in lstm_params:
-        return lstm_params["patience"]
-    return int(min(20, max(5, _PATIENCE_WINDOWS // max(n_rows, 1))))
-
-
 def _window_grid(periods, n_min_train):
     """The windows the default grids try: relative to the shortest period.
 
@@ -260,15 +241,7 @@ def tune_lstm_forecaster(
         :class:`sklstm.utils.ProgressScorer`). 2 or more: also
         ``GridSearchCV``'s own messages at that verbosity.
     **lstm_params : dict
-        Fixed LSTM parameters (see :func:`make_lstm_forecaster`). Unless
-        ``patience`` is among them, early stopping waits
-        ``min(20, max(5, 40000 // len(X)))`` epochs: the recipe's 20 up to
-        2,000 rows (every bundled single series), fewer on a long series or a
-        panel, whose epochs hold many more gradient steps (a patience of at
-        most 40,000 training rows). On the 145 series of
-        ``load_us_employment`` (5 epochs instead of 20) the quick search took
-        85 s instead of 220 s, with a better test MASE (0.1432 against
-        0.1456; ``benchmarks/panel.py``).
+        Fixed LSTM parameters (see :func:`make_lstm_forecaster`).
 
     Returns
     -------
@@ -331,7 +304,7 @@ def tune_lstm_forecaster(
         baseline=baseline,
         n_seeds=n_seeds,
         random_state=random_state,
-        **{**lstm_params, "patience": _patience(len(X), lstm_params)},
+        **lstm_params,
     )
     if log:  # the columns decided above, in every fold
         estimator.set_params(
