@@ -44,6 +44,7 @@ DEFAULT_PARAM_GRIDS = {
 # networks averaged in every fit, by budget
 _BUDGET_SEEDS = {"quick": 1, "default": 3}
 
+
 def _window_grid(periods, n_min_train):
     """The windows the default grids try: relative to the shortest period.
 
