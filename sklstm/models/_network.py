@@ -138,7 +138,7 @@ def resolve_unroll(unroll, n_timesteps):
     """``unroll`` resolved: "auto" is True on a CPU for windows of <= 64 steps.
 
     An unrolled LSTM runs the same arithmetic as one op per step; on a CPU
-    that trains several times faster than Keras' loop over the steps, but a
+    that trains about twice as fast as Keras' loop over the steps, but a
     GPU's fused cuDNN kernel needs the loop.
     """
     if not (isinstance(unroll, str) and unroll == "auto"):
