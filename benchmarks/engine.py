@@ -32,6 +32,12 @@ same run:
   with ``unroll=False`` (Keras' loop over the steps) and ``unroll=True``
   (what "auto" does on a CPU), alternated three times; the median seconds,
   their ratio and the largest difference of the two models' predictions;
+* ``seed-threads``: ``SeedAveragingRegressor`` of 3
+  ``LSTMRegressor(units=16, n_layers=2, epochs=30, patience=3)`` on 2,400
+  windows of 32 x 12 (early stopping on), with ``n_jobs=1`` (one copy after
+  the other) and ``n_jobs=3`` (side by side in threads, what the recipe
+  uses), alternated three times after a fit that traces the architecture;
+  the median seconds, their ratio and whether the predictions are identical;
 * ``large`` (``--large``): a 1,000,000 x 10 series in windows of 336 steps,
   one epoch of fit and a predict, with the peak RSS (the windows would take
   13.4 GB if materialized).
@@ -43,6 +49,7 @@ Usage::
     python benchmarks/engine.py --only recipe small-fit
     python benchmarks/engine.py --only parallel-search  # ~2 min
     python benchmarks/engine.py --only unroll           # ~2 min
+    python benchmarks/engine.py --only seed-threads     # ~2 min
     python benchmarks/engine.py --large               # + the 1M x 10 x 336 fit
 
 Timings on a 2-core machine are noisy: compare the ratios within one run.
@@ -68,6 +75,7 @@ PARTS = [
     "recipe",
     "parallel-search",
     "unroll",
+    "seed-threads",
 ]
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -416,6 +424,44 @@ def measure_unroll(engine):
     _emit(part="unroll", engine="sklstm", **record)
 
 
+def measure_seed_threads(engine):
+    import numpy as np
+
+    from sklstm import LSTMRegressor, SeedAveragingRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2400, 32, 12)).astype(np.float32)
+    y = X[:, -1, 0] + 0.1 * rng.normal(size=2400)
+
+    def model(n_jobs, epochs=30):
+        lstm = LSTMRegressor(
+            units=16, n_layers=2, epochs=epochs, patience=3, random_state=0
+        )
+        return SeedAveragingRegressor(
+            estimator=lstm, n_estimators=3, random_state=0, n_jobs=n_jobs
+        )
+
+    model(1, epochs=1).fit(X[:200], y[:200])  # traces the architecture
+    times, preds = {1: [], 3: []}, {}
+    for _ in range(3):
+        for n_jobs in (1, 3):
+            fitted = model(n_jobs)
+            t0 = time.perf_counter()
+            fitted.fit(X, y)
+            times[n_jobs].append(time.perf_counter() - t0)
+            preds[n_jobs] = fitted.predict(X[:500])
+    serial, threads = statistics.median(times[1]), statistics.median(times[3])
+    _emit(
+        part="seed-threads",
+        engine="sklstm",
+        serial_s=round(serial, 2),
+        threads_s=round(threads, 2),
+        ratio=round(threads / serial, 2),
+        identical=bool(np.array_equal(preds[1], preds[3])),
+        load=os.getloadavg()[0],
+    )
+
+
 MEASURES = {
     "window-memory": (measure_window_memory, ["sklstm", "keras"]),
     "many-fits": (measure_many_fits, ["sklstm", "keras"]),
@@ -425,6 +471,7 @@ MEASURES = {
     "large": (measure_large, ["sklstm"]),
     "parallel-search": (measure_parallel_search, ["n_jobs=1", "threads"]),
     "unroll": (measure_unroll, ["sklstm"]),
+    "seed-threads": (measure_seed_threads, ["sklstm"]),
 }
 
 

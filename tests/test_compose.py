@@ -155,6 +155,37 @@ def test_seed_averaging_seeds_every_step_of_a_pipeline(wave):
     assert pipe[-1].random_state == 5  # the given estimator is not changed
 
 
+def test_seed_averaging_threads_fit_the_same_networks():
+    # copies of one network side by side in threads: each fit depends on its
+    # seed alone, so the copies equal those fitted one after the other, bit
+    # for bit (early stopping included: each copy stops at its own epoch)
+    from sklstm import LSTMRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(120, 4, 2)).astype(np.float32)
+    y = X[:, -1, 0] + 0.1 * rng.normal(size=120)
+    lstm = LSTMRegressor(units=3, epochs=12, patience=2, random_state=0)
+    fits = {
+        n_jobs: SeedAveragingRegressor(
+            estimator=lstm, n_estimators=3, random_state=0, n_jobs=n_jobs
+        ).fit(X, y)
+        for n_jobs in (None, 3)
+    }
+    assert_array_equal(fits[3].seeds_, fits[None].seeds_)
+    for threaded, serial in zip(
+        fits[3].estimators_, fits[None].estimators_, strict=True
+    ):
+        assert threaded.history_ == serial.history_
+    assert_array_equal(fits[3].predict(X), fits[None].predict(X))
+
+
+def test_the_recipe_trains_its_seeds_side_by_side():
+    from sklstm.recipe import make_lstm_forecaster
+
+    model = make_lstm_forecaster(target=0, n_seeds=3)
+    assert model.get_params()["regressor__lstm__n_jobs"] == 3
+
+
 def test_seed_averaging_passes_sample_weight():
     X = np.arange(6.0).reshape(-1, 1)
     y = np.array([1.0, 1.0, 1.0, 5.0, 5.0, 5.0])
@@ -171,5 +202,7 @@ def test_seed_averaging_rejects_bad_parameters(wave):
     X, y = wave
     with pytest.raises(ValueError, match="'n_estimators' parameter .* must be an int"):
         SeedAveragingRegressor(estimator=Ridge(), n_estimators=0).fit(X, y)
+    with pytest.raises(ValueError, match="'n_jobs' parameter .* must be an instance"):
+        SeedAveragingRegressor(estimator=Ridge(), n_jobs=1.5).fit(X, y)
     with pytest.raises(ValueError, match="requires y to be passed"):
         SeedAveragingRegressor(estimator=Ridge()).fit(X, None)

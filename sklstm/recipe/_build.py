@@ -214,6 +214,7 @@ def _network_steps(
                 estimator=LSTMRegressor(**{**_LSTM_DEFAULTS, **lstm_params}),
                 n_estimators=n_seeds,
                 random_state=random_state,
+                n_jobs=n_seeds,  # side by side in threads: the same networks
             ),
         ),
     ]
@@ -292,7 +293,10 @@ def make_lstm_forecaster(
     n_seeds : int, default=1
         Networks trained with different seeds and averaged
         (:class:`~sklstm.compose.SeedAveragingRegressor`); their seeds are
-        drawn from ``random_state``.
+        drawn from ``random_state``. They train side by side in threads of
+        this process (its ``n_jobs=n_seeds``), which gives the same networks
+        as one after the other in less time; set
+        ``regressor__lstm__n_jobs=1`` to train them in turn.
     shrinkage : float >= 0, default=1.0
         Share of the LSTM's correction that is applied
         (:class:`~sklstm.compose.ResidualRegressor`'s ``shrinkage``): 0
