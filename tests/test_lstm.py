@@ -486,3 +486,27 @@ def test_score_is_r2(fitted, data):
 
     X, y = data
     assert fitted.score(X, y) == pytest.approx(r2_score(y, fitted.predict(X)))
+
+
+def test_batch_size_auto_is_32_then_grows_with_the_windows():
+    # "auto": the same fit as 32 up to 16,384 windows; above, the batch that
+    # keeps an epoch within 512 steps (64 here), the same fit as that int
+    small_X, small_y = _windows(n=200)
+    rng = np.random.RandomState(0)
+    big_X = rng.normal(size=(16_400, 2, 1)).astype(np.float32)
+    big_y = big_X[:, -1, 0]
+    params = dict(units=2, epochs=2, early_stopping=False, random_state=0)
+    for (X, y), size in (((small_X, small_y), 32), ((big_X, big_y), 64)):
+        auto = LSTMRegressor(batch_size="auto", **params).fit(X, y)
+        fixed = LSTMRegressor(batch_size=size, **params).fit(X, y)
+        assert auto.history_ == fixed.history_
+        assert_allclose(auto.predict(X[:50]), fixed.predict(X[:50]), rtol=0, atol=0)
+    other = LSTMRegressor(batch_size=32, **params).fit(big_X, big_y)
+    assert other.history_ != auto.history_
+
+
+def test_the_recipe_sizes_its_batches_by_the_data():
+    from sklstm.recipe import make_lstm_forecaster
+
+    model = make_lstm_forecaster(target=0)
+    assert model.get_params()["regressor__lstm__estimator__batch_size"] == "auto"

@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from sklstm.models import _engine
 from sklstm.models._network import build_network, check_architecture
-from sklstm.models._params import keras_keyword_error
+from sklstm.models._params import keras_keyword_error, resolve_batch_size
 from sklstm.models._tf import draw_seed, quiet, seeded
 from sklstm.models._windows import Windows
 from sklstm.utils._compat import _check_feature_names, _fit_context, validate_data
@@ -280,7 +280,7 @@ class KerasLSTMBase(BaseWrapper):
             y,
             sample_weight=sample_weight,
             epochs=epochs,
-            batch_size=self.batch_size,
+            batch_size=resolve_batch_size(self.batch_size, len(X)),
             shuffle=self.shuffle,
             rng=rng,
             validation_fraction=validation_fraction,

@@ -7,6 +7,7 @@ validated and documented here once. This module imports neither TensorFlow nor
 scikeras.
 """
 
+import math
 from numbers import Integral, Real
 
 from sklstm.utils._compat import HasMethods, Interval, RealNotInt, StrOptions
@@ -69,11 +70,37 @@ SHARED_CONSTRAINTS = {
     "clipnorm": [Interval(Real, 0, None, closed="neither"), None],
     "clipvalue": [Interval(Real, 0, None, closed="neither"), None],
     "epochs": [Interval(Integral, 1, None, closed="left")],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
     "shuffle": ["boolean"],
     "random_state": ["random_state"],
     "verbose": ["verbose"],
 }
+
+
+# batch_size="auto": 32 up to this many training windows, then larger
+_AUTO_BATCH, _AUTO_MAX_STEPS = 32, 512
+
+
+def resolve_batch_size(batch_size, n_samples):
+    """``batch_size`` resolved for ``n_samples`` training windows.
+
+    "auto" is 32 while an epoch of 32 has at most 512 steps, else the
+    smallest power-of-two multiple of 32 that brings it within 512.
+
+    Examples
+    --------
+    >>> from sklstm.models._params import resolve_batch_size
+    >>> [resolve_batch_size("auto", n) for n in (100, 16_384, 16_385, 43_500)]
+    [32, 32, 64, 128]
+    >>> resolve_batch_size(8, 43_500)
+    8
+    """
+    if not (isinstance(batch_size, str) and batch_size == "auto"):
+        return int(batch_size)
+    size = _AUTO_BATCH
+    while math.ceil(n_samples / size) > _AUTO_MAX_STEPS:
+        size *= 2
+    return size
 
 
 # --------------------------------------------------------------------------- #
@@ -168,8 +195,12 @@ _DOCS = {
         ``clipvalue``). None: the optimizer's own clipping.
     epochs : int, default=100
         Maximum number of passes over the training data.
-    batch_size : int, default=32
-        Samples per gradient step (and per prediction batch).
+    batch_size : int or "auto", default=32
+        Samples per gradient step. "auto": 32 for up to 16,384 training
+        windows; above, the smallest power-of-two multiple of 32 that keeps an
+        epoch within 512 steps (128 for the 43,500 windows of 145 monthly
+        series), so that a large panel does not spend its time on thousands of
+        tiny steps. Predictions do not depend on it.
     shuffle : bool, default=True
         Shuffle the training windows each epoch. Windows carry their own past,
         so shuffling them does not leak the future; the validation set is split

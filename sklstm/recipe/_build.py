@@ -34,7 +34,9 @@ _LSTM_DEFAULTS = dict(
     epochs=200,
     patience=20,
     learning_rate=3e-3,
-    batch_size=32,
+    # 32 up to 16,384 windows (every single series bundled), larger above:
+    # a panel's epochs stay within 512 steps
+    batch_size="auto",
     l2=1e-4,
     # every kernel, output layer included: the recipe's numbers in the README
     # were measured so (the seed's placement is regularize="lstm")
@@ -328,7 +330,8 @@ def make_lstm_forecaster(
         Further :class:`~sklstm.LSTMRegressor` parameters (``n_layers``,
         ``units``, ``dropout``, ``l2``, ``epochs``, ...), overriding the
         recipe's defaults (units=16, epochs=200, patience=20,
-        learning_rate=3e-3, batch_size=32, l2=1e-4).
+        learning_rate=3e-3, batch_size="auto", l2=1e-4: 32 for up to 16,384
+        training windows, larger above, see :class:`~sklstm.LSTMRegressor`).
 
     Returns
     -------
