@@ -193,23 +193,33 @@ def test_concurrent_fits_of_one_architecture_get_their_own_trainers(monkeypatch)
 
     X, y = _series(60)
     X2, y2 = _series(60, seed=1)
+    traces = []
+
+    def tracing(name):
+        original = getattr(_engine.Trainer, name)
+
+        def traced(self, *args):  # runs only while TensorFlow traces the graph
+            traces.append((name, self))
+            return original(self, *args)
+
+        monkeypatch.setattr(_engine.Trainer, name, traced)
+
+    for name in ("_train_epoch", "_loss", "_predict"):
+        tracing(name)
+    _engine._POOL.clear()  # a first trainer of this architecture, made here
     expected = [_fit_predict(1, X, y), _fit_predict(2, X2, y2)]
     key = LSTMRegressor(**_SAME_ARCH, random_state=1).fit(X, y)._architecture_key()
+    assert sorted(name for name, _ in traces) == ["_predict", "_train_epoch"]
+    traces.clear()
     # both fits hold a trainer of the same architecture while they train
     _meeting(monkeypatch, _engine, "_run_epochs")
-    traces = []
-    original = _engine.Trainer._train_epoch
-
-    def traced(self, *args):  # runs only while TensorFlow traces the epoch
-        traces.append(self)
-        return original(self, *args)
-
-    monkeypatch.setattr(_engine.Trainer, "_train_epoch", traced)
     got = _in_two_threads(_fit_predict, [(1, X, y), (2, X2, y2)])
     for (pred, loss), (pred_1, loss_1) in zip(got, expected, strict=True):
         assert loss == loss_1
         np.testing.assert_array_equal(pred, pred_1)
-    # the second trainer ran the first one's graph: nothing was traced again
+    # the second trainer ran the first one's graphs: nothing was traced again,
+    # and the validation loss, which no fit without early stopping runs, was
+    # not traced for sharing either
     assert traces == []
     # and it stays pooled: both are free again
     assert len(_engine._POOL._free[key]) >= 2

@@ -124,19 +124,15 @@ class Trainer:
         return [v.value for v in self._variables + self._optimizer_variables]
 
     def share_graphs(self, sibling):
-        """Run ``sibling``'s graphs (traced now if they are not yet) on our
-        variables instead of tracing our own; ``sibling`` has our architecture.
+        """Run ``sibling``'s graphs on our variables instead of tracing our own;
+        ``sibling`` has our architecture.
+
+        Each graph is shared when this trainer first runs it (the sibling
+        traces it then, if it has not yet): a graph that no fit runs, such as
+        the validation loss without early stopping, is never traced.
         """
-        try:
-            shared = {
-                name: _SharedGraph(getattr(sibling, name), sibling._state())
-                for name in ("train_epoch", "loss", "predict")
-            }
-            bound = {name: g.bind(self._state()) for name, g in shared.items()}
-        except _CannotShare:  # trace our own graphs
-            return
-        for name, graph in bound.items():
-            setattr(self, name, graph)
+        for name in ("train_epoch", "loss", "predict"):
+            setattr(self, name, _LazyShared(self, sibling, name))
 
     # ---- graphs ----
     def _gather(self, base, starts):
@@ -227,6 +223,26 @@ class Trainer:
 
 class _CannotShare(Exception):
     """A traced graph reads state that is not a trainer's variable."""
+
+
+class _LazyShared:
+    """Trainer ``owner``'s graph ``name``: on the first call, ``sibling``'s
+    graph bound to ``owner``'s variables (or ``owner``'s own, traced, when it
+    cannot be shared), which then replaces this placeholder."""
+
+    def __init__(self, owner, sibling, name):
+        self.owner, self.sibling, self.name = owner, sibling, name
+        self.own = getattr(owner, name)
+
+    def __call__(self, *args):
+        try:
+            graph = _SharedGraph(
+                getattr(self.sibling, self.name), self.sibling._state()
+            ).bind(self.owner._state())
+        except _CannotShare:  # trace our own graph
+            graph = self.own
+        setattr(self.owner, self.name, graph)
+        return graph(*args)
 
 
 class _SharedGraph:
