@@ -59,8 +59,9 @@ class SeedAveragingRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         and its traced graphs). None means 1, -1 one per core. Each copy's
         fit depends on its seed alone, so the fitted copies are the same for
         every ``n_jobs``. For :class:`~sklstm.LSTMRegressor` copies on a CPU,
-        3 copies at once took 0.72-0.75x the time of one after the other on
-        2 cores (``benchmarks/engine.py --only seed-threads``).
+        3 copies of 2 x LSTM(16) at once took 8.7 s against 23.2 s one after
+        the other on 2 cores (``benchmarks/engine.py --only seed-threads``);
+        shorter fits gained less (0.5-0.75x in probes).
 
     Attributes
     ----------
