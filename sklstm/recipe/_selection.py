@@ -178,12 +178,17 @@ def _score_pairs(scores, predictions, truths):
         for second in best[i + 1 :]:
             name = f"{first} + {second}"
             pairs[name] = (first, second)
-            mean = [
-                (a + b) / 2
-                for a, b in zip(predictions[first], predictions[second], strict=True)
-            ]
+            mean = _pair_predictions(predictions, first, second)
             scores[name] = _cv_mae(truths, mean)
     return pairs
+
+
+def _pair_predictions(predictions, first, second):
+    """The fold predictions of the mean forecast of two candidates."""
+    return [
+        (a + b) / 2
+        for a, b in zip(predictions[first], predictions[second], strict=True)
+    ]
 
 
 def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
@@ -238,11 +243,7 @@ def _option_scores(predictions, pairs, truths):
     options = {}
     for name in [*predictions, *pairs]:
         if name in pairs:
-            first, second = pairs[name]
-            preds = [
-                (a + b) / 2
-                for a, b in zip(predictions[first], predictions[second], strict=True)
-            ]
+            preds = _pair_predictions(predictions, *pairs[name])
         else:
             preds = predictions[name]
         options[name] = pd.DataFrame(
