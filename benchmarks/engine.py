@@ -22,7 +22,7 @@ same run:
   worktree, on the same machine, in the same run);
 * ``parallel-search``: the search of ``benchmarks/parallel.py`` (8 candidates
   x 2 folds, 2,000 windows of 16 x 4, 8 epochs) with ``n_jobs=1`` and with
-  ``n_jobs=2`` in threads (``joblib.parallel_config(prefer="threads")``), each
+  ``n_jobs=2`` in threads (``sklstm.utils.search_threads()``), each
   in a fresh interpreter: cold (the first search) and warm (the same again),
   the wall times, the CPU seconds and the ratios to ``n_jobs=1``
   (``benchmarks/parallel.py`` also runs loky and Dask);
@@ -362,18 +362,15 @@ def measure_large(engine):
 def measure_parallel_search(engine):
     import contextlib
 
-    import joblib
     from parallel import _data, _search  # benchmarks/parallel.py
+
+    from sklstm.utils import search_threads
 
     X, y = _data(2000)
     search = _search(8, n_jobs=1 if engine == "n_jobs=1" else 2)
     record = {}
     for run in ("cold", "warm"):
-        backend = (
-            joblib.parallel_config(prefer="threads")
-            if engine == "threads"
-            else contextlib.nullcontext()
-        )
+        backend = search_threads() if engine == "threads" else contextlib.nullcontext()
         cpu, start = time.process_time(), time.perf_counter()
         with backend:
             search.fit(X, y)

@@ -4,14 +4,17 @@ The same ``GridSearchCV`` over :class:`sklstm.LSTMRegressor` (8 candidates:
 units {8, 16} x dropout {0, 0.2} x batch_size {32, 64}, 4 architectures;
 ``TimeSeriesSplit(2)``, so 16 fits; by default 2,000 windows of 16 x 4 and
 ``epochs=8`` without early stopping, so every fit does the same work;
-``random_state=0``; ``refit=False``) runs four ways, each in a fresh
+``random_state=0``; ``refit=False``) runs five ways, each in a fresh
 interpreter:
 
 * ``n_jobs=1``: in the measuring process;
 * ``threads``: ``n_jobs=2`` in two threads of the measuring process
-  (``joblib.parallel_config(prefer="threads")``, what
+  (``sklstm.utils.search_threads()``, what
   ``tune_lstm_forecaster(n_jobs=...)`` uses): one TensorFlow, one trainer
   pool;
+* ``joblib-threads``: the same with joblib's own threads
+  (``joblib.parallel_config(prefer="threads")``), whose free thread takes
+  the next fold of the candidate the other thread is starting;
 * ``n_jobs=2``: joblib's default loky backend, two worker processes;
 * ``dask``: ``joblib.parallel_backend("dask")`` on
   ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` on the
@@ -50,7 +53,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = ["n_jobs=1", "threads", "n_jobs=2", "dask"]
+MODES = ["n_jobs=1", "threads", "joblib-threads", "n_jobs=2", "dask"]
 GRID = {"units": [8, 16], "dropout": [0.0, 0.2], "batch_size": [32, 64]}
 
 
@@ -112,7 +115,11 @@ def _measure(mode, epochs, n_samples):
     def backend():
         if mode == "dask":  # X and y sent to the workers once per search
             return joblib.parallel_config(backend="dask", scatter=[X, y])
-        if mode == "threads":  # threads unless a backend was chosen
+        if mode == "threads":  # sklstm's threads, as tune_lstm_forecaster
+            from sklstm.utils import search_threads
+
+            return search_threads()
+        if mode == "joblib-threads":  # joblib's own threads
             return joblib.parallel_config(prefer="threads")
         return contextlib.nullcontext()
 

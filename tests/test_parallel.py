@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklstm import LSTMRegressor, Windower
-from sklstm.utils import ProgressScorer, _threads, tf_threads
+from sklstm.utils import ProgressScorer, _threads, search_threads, tf_threads
 
 # the searches' test folds are NumPy arrays: their first rows are padded
 pytestmark = pytest.mark.filterwarnings("ignore::sklstm.exceptions.PaddingWarning")
@@ -160,17 +160,118 @@ def _fit_predict(seed, X, y):
     return est.predict(X), est.history_["loss"]
 
 
-def test_threaded_search_gives_the_results_of_n_jobs_1():
+@pytest.mark.parametrize("threads", ["joblib", "sklstm"])
+def test_threaded_search_gives_the_results_of_n_jobs_1(threads):
     import joblib
 
     X, y = _series()
     grid = {"lstm__units": [2, 3], "lstm__dropout": [0.0, 0.2]}
     serial = GridSearchCV(_pipeline(), grid, cv=TimeSeriesSplit(2)).fit(X, y)
-    with joblib.parallel_config(backend="threading"):
+    backend = (
+        search_threads()
+        if threads == "sklstm"
+        else joblib.parallel_config(backend="threading")
+    )
+    with backend:
         threaded = GridSearchCV(_pipeline(), grid, cv=TimeSeriesSplit(2), n_jobs=2)
         threaded.fit(X, y)
     assert _scores(threaded) == _scores(serial)
     np.testing.assert_array_equal(threaded.predict(X), serial.predict(X))
+
+
+def test_search_threads_start_the_next_candidate_before_the_next_fold():
+    import threading
+    import time
+
+    from sklstm.utils._search_threads import _InterleavingPool
+
+    pool = _InterleavingPool(2)
+    started, results, gate = [], [], threading.Event()
+
+    def task(i):
+        started.append(i)
+        if i == 0:  # the first fold of the first candidate is still running
+            assert gate.wait(timeout=60)
+        return i
+
+    def wait_for(n):
+        deadline = time.monotonic() + 60
+        while len(results) < n and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    pool.apply_async(task, (0,), callback=results.append)
+    while not started:
+        time.sleep(0.01)
+    with pool._cond:  # (candidate, fold): (0, 1), (1, 0), (1, 1), queued at once
+        for i in (1, 2, 3):
+            pool.apply_async(task, (i,), callback=results.append)
+    wait_for(3)
+    # 1 follows the running 0: 2, then 3 (2 is done), go first; 1 runs when
+    # nothing else is left
+    assert started == [0, 2, 3, 1]
+    gate.set()
+    wait_for(4)
+    pool.close()
+    pool.terminate()
+    assert sorted(results) == [0, 1, 2, 3]
+
+
+def test_search_threads_pass_a_fit_error_on():
+    X, y = _series()
+    search = GridSearchCV(
+        _pipeline(),
+        {"lstm__units": [2, -1]},
+        cv=TimeSeriesSplit(2),
+        n_jobs=2,
+        error_score="raise",
+    )
+    with search_threads(), pytest.raises(ValueError, match="units"):
+        search.fit(X, y)
+
+
+def test_a_backend_chosen_around_the_recipe_search_wins():
+    import contextlib
+
+    import joblib
+
+    from sklstm.utils._search_threads import threads_unless_chosen
+
+    assert not isinstance(threads_unless_chosen(), contextlib.nullcontext)
+    with joblib.parallel_config(backend="threading"):  # threads: sklstm's
+        assert not isinstance(threads_unless_chosen(), contextlib.nullcontext)
+    with joblib.parallel_config(backend="loky"):
+        assert isinstance(threads_unless_chosen(), contextlib.nullcontext)
+
+
+def test_threads_trace_their_networks_one_at_a_time(monkeypatch):
+    # tracing is Python: two threads tracing at once only slow each other
+    import threading
+    import time
+
+    from sklstm.models import _engine
+
+    X, y = _series(60)
+    inside, most, lock = [0], [0], threading.Lock()
+    original = _engine.Trainer._train_epoch
+
+    def traced(self, *args):  # runs only while TensorFlow traces the graph
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.2)  # without the trace lock the other thread comes in
+        with lock:
+            inside[0] -= 1
+        return original(self, *args)
+
+    monkeypatch.setattr(_engine.Trainer, "_train_epoch", traced)
+    _engine._POOL.clear()
+    _meeting(monkeypatch, _engine, "_run_epochs")
+
+    def fit(units):  # two architectures: two traces
+        return LSTMRegressor(**{**_SAME_ARCH, "units": units}, random_state=0).fit(X, y)
+
+    _in_two_threads(fit, [(3,), (4,)])
+    assert most[0] == 1
 
 
 def test_fits_built_at_the_same_time_in_threads_draw_their_own_seeds(monkeypatch):

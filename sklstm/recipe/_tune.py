@@ -2,12 +2,12 @@
 
 from numbers import Real
 
-import joblib
 import numpy as np
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 
 from sklstm.forecasting._panel_framing import is_panel
 from sklstm.utils import ProgressScorer
+from sklstm.utils._search_threads import threads_unless_chosen
 
 from ._build import make_lstm_forecaster, resolve_log_columns
 from ._folds import (
@@ -230,12 +230,12 @@ def tune_lstm_forecaster(
     n_jobs : int, default=None
         Fits run at once (``GridSearchCV``'s ``n_jobs``); -1: one per core.
         They run in threads of your process
-        (``joblib.parallel_config(prefer="threads")``), which share its
-        TensorFlow and its traced graphs, with results equal to those of
-        ``n_jobs=1``. A backend you choose around the call wins: worker
-        processes with ``joblib.parallel_config(backend="loky")``, a Dask
-        cluster with ``joblib.parallel_backend("dask")`` (see the user guide,
-        "Parallel and distributed searches").
+        (:func:`sklstm.utils.search_threads`), which share its TensorFlow and
+        its traced graphs, with results equal to those of ``n_jobs=1``. A
+        backend you choose around the call wins: worker processes with
+        ``joblib.parallel_config(backend="loky")``, a Dask cluster with
+        ``joblib.parallel_backend("dask")`` (see the user guide, "Parallel and
+        distributed searches").
     verbose : int, default=0
         0: silent. 1: one line per finished fit (its parameters, validation
         score of the whole correction and the time so far;
@@ -327,7 +327,7 @@ def tune_lstm_forecaster(
     # threads, unless the caller chose a backend: they share this process's
     # TensorFlow and traced graphs, where each worker process would import
     # and trace again (see benchmarks/parallel.py)
-    with joblib.parallel_config(prefer="threads"):
+    with threads_unless_chosen():
         _fit_sharing_baseline(search, X, y)
     apply_best_shrinkage(search, refit, shrinkages, scoring)
     search.baseline_scores_ = baseline_scores
