@@ -56,7 +56,7 @@ class ProgressScorer:
     Notes
     -----
     The line is printed by the process that ran the fit. With ``n_jobs=1``
-    or threads (``joblib.parallel_config(prefer="threads")``, what
+    or threads (:func:`~sklstm.utils.search_threads`, what
     :func:`~sklstm.recipe.tune_lstm_forecaster` uses) that is your process
     and fits are numbered in the order they finish. With worker processes
     each worker prints its own lines (loky workers share your terminal, not a
