@@ -243,6 +243,18 @@ def test_a_backend_chosen_around_the_recipe_search_wins():
         assert isinstance(threads_unless_chosen(), contextlib.nullcontext)
 
 
+def test_search_threads_keep_an_enclosing_n_jobs_unless_given_one():
+    import joblib
+    from joblib.parallel import get_active_backend
+
+    with joblib.parallel_config(n_jobs=3):
+        with search_threads():
+            assert get_active_backend()[1] == 3
+        with search_threads(n_jobs=2):
+            backend, n_jobs = get_active_backend()
+    assert n_jobs == 2 and type(backend).__name__ == "_SearchThreadingBackend"
+
+
 def test_threads_trace_their_networks_one_at_a_time(monkeypatch):
     # tracing is Python: two threads tracing at once only slow each other
     import threading

@@ -121,7 +121,9 @@ def search_threads(n_jobs=None):
     ----------
     n_jobs : int, default=None
         Threads for a search that does not set its own ``n_jobs`` (or sets
-        None); -1: one per core. A search's ``n_jobs`` wins.
+        None); -1: one per core; None keeps the ``n_jobs`` of an enclosing
+        ``joblib.parallel_config`` (1 without one). A search's ``n_jobs``
+        wins.
 
     Returns
     -------
@@ -157,7 +159,8 @@ def search_threads(n_jobs=None):
     >>> search.best_params_
     {'alpha': 0.1}
     """
-    return joblib.parallel_config(backend=_SearchThreadingBackend(), n_jobs=n_jobs)
+    config = {} if n_jobs is None else {"n_jobs": n_jobs}  # None: keep the outer
+    return joblib.parallel_config(backend=_SearchThreadingBackend(), **config)
 
 
 def threads_unless_chosen():
