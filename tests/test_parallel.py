@@ -243,6 +243,12 @@ def test_a_backend_chosen_around_the_recipe_search_wins():
         assert isinstance(threads_unless_chosen(), contextlib.nullcontext)
 
 
+@pytest.mark.parametrize("n_jobs", [0, 1.5, "2", True])
+def test_search_threads_reject_an_n_jobs_that_is_not_a_nonzero_int(n_jobs):
+    with pytest.raises(ValueError, match=f"n_jobs={n_jobs!r} must be None or"):
+        search_threads(n_jobs=n_jobs)
+
+
 def test_search_threads_keep_an_enclosing_n_jobs_unless_given_one():
     import joblib
     from joblib.parallel import get_active_backend

@@ -13,6 +13,7 @@ those of joblib's threads: joblib puts them back in order.
 
 import contextlib
 import threading
+from numbers import Integral
 
 import joblib
 from joblib.parallel import get_active_backend
@@ -159,6 +160,13 @@ def search_threads(n_jobs=None):
     >>> search.best_params_
     {'alpha': 0.1}
     """
+    if n_jobs is not None and (
+        not isinstance(n_jobs, Integral) or isinstance(n_jobs, bool) or n_jobs == 0
+    ):
+        raise ValueError(
+            f"n_jobs={n_jobs!r} must be None or a nonzero int (-1: one thread "
+            "per core)."
+        )
     config = {} if n_jobs is None else {"n_jobs": n_jobs}  # None: keep the outer
     return joblib.parallel_config(backend=_SearchThreadingBackend(), **config)
 
