@@ -104,3 +104,30 @@ def test_shared_baseline_keeps_the_estimators_tags():
         get_tags(_baseline()).input_tags.allow_nan
     )
     assert get_tags(shared).target_tags.multi_output
+
+
+def test_fingerprint_tells_panels_apart_by_series_and_time():
+    import numpy as np
+    import pandas as pd
+
+    from sklstm.recipe._shared import _fingerprint
+
+    def panel(labels, start="2020-01"):
+        times = pd.date_range(start, periods=4, freq="MS")
+        index = pd.MultiIndex.from_product([labels, times], names=["s", "t"])
+        X = pd.DataFrame({"v": np.arange(8.0)}, index=index)
+        return X, X["v"].rename("y")
+
+    base = _fingerprint(*panel(["a", "b"]))
+    assert _fingerprint(*panel(["a", "b"])) == base
+    # the same values under other series labels or other time stamps
+    assert _fingerprint(*panel(["a", "c"])) != base
+    assert _fingerprint(*panel(["a", "b"], start="2021-01")) != base
+    # a single series' time index counts too
+    X, y = panel(["a", "b"])
+    one = X.xs("a", level=0), y.xs("a", level=0)
+    shifted = (
+        one[0].set_axis(one[0].index + pd.DateOffset(months=1)),
+        one[1].set_axis(one[1].index + pd.DateOffset(months=1)),
+    )
+    assert _fingerprint(*one) != _fingerprint(*shifted)
