@@ -21,6 +21,8 @@ Models:
   (one LSTM correcting the baseline chosen by CV over pooled
   ``PanelTimeSeriesSplit`` folds), then that baseline alone (the network's
   share of the gain);
+* ``--n-jobs N``: every search (global and per series) with ``n_jobs=N``
+  (sklstm's threads, :func:`~sklstm.utils.search_threads`);
 * with ``--per-series-sample K``: the same recipe fitted series by series on
   ``K`` series spaced evenly through the panel; its fit time is scaled to all
   series (K per-series fits x n_series / K) and compared with the global fit,
@@ -133,7 +135,11 @@ def _recipe(panel, args):
     name = f"sklstm recipe (global, {args.budget}, seed {args.seed})"
     start = time.perf_counter()
     recipe = _TunedRecipe(
-        target=TARGET, m=M, budget=args.budget, random_state=args.seed
+        target=TARGET,
+        m=M,
+        budget=args.budget,
+        random_state=args.seed,
+        n_jobs=args.n_jobs,
     )
     mase, fit, fitted = _global(recipe, panel, args)
     scores, rows = {name: mase}, {name: _row(mase, fit, start)}
@@ -153,7 +159,11 @@ def _per_series_recipe(panel, labels, global_mase, global_fit, args):
     k = args.per_series_sample
     sample = [labels[i] for i in np.linspace(0, len(labels) - 1, k).round().astype(int)]
     make = lambda: _TunedRecipe(  # noqa: E731
-        target=TARGET, m=M, budget=args.budget, random_state=args.seed
+        target=TARGET,
+        m=M,
+        budget=args.budget,
+        random_state=args.seed,
+        n_jobs=args.n_jobs,
     )
     mase, fit = _per_series(make, _series_frames(panel, sample), args)
     scaled = fit / k * len(labels)
@@ -198,6 +208,9 @@ def main(argv=None):
     parser.add_argument("--budget", default="quick")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-series-sample", type=int, default=0)
+    parser.add_argument(
+        "--n-jobs", type=int, default=None, help="of every recipe search, both sides"
+    )
     parser.add_argument("--baselines-only", action="store_true")
     args = parser.parse_args(argv)
     panel = load_us_employment()
