@@ -131,3 +131,50 @@ def test_fingerprint_tells_panels_apart_by_series_and_time():
         one[1].set_axis(one[1].index + pd.DateOffset(months=1)),
     )
     assert _fingerprint(*one) != _fingerprint(*shifted)
+
+
+def _auto_search(X, y, monkeypatch, seed):
+    """The recipe's search with the baseline chosen by selection."""
+    import sklstm.recipe as recipe
+    import sklstm.recipe._shared as shared
+
+    monkeypatch.setitem(recipe._build._LSTM_DEFAULTS, "epochs", 2)
+    if not seed:
+        monkeypatch.setattr(tune, "seed_baseline", lambda *args: None)
+    taken = []  # per baseline fit of the search: a fit handed over, or a new one
+    fit = shared._SharedBaseline.fit
+
+    def recording_fit(self, X, y):
+        taken.append((self.token, shared._fingerprint(X, y)) in _CACHE)
+        return fit(self, X, y)
+
+    monkeypatch.setattr(shared._SharedBaseline, "fit", recording_fit)
+    search = tune_lstm_forecaster(
+        X,
+        y,
+        target="passengers",
+        m=12,
+        log=True,
+        param_grid={"regressor__lstm__estimator__units": [2, 3]},
+        n_splits=2,
+    )
+    return search, taken
+
+
+def test_search_takes_the_baselines_selection_fitted_on_its_folds(monkeypatch):
+    X, X_test, y, _ = _data()
+    with monkeypatch.context() as m:
+        plain, plain_taken = _auto_search(X, y, m, seed=False)
+    with monkeypatch.context() as m:
+        seeded, seeded_taken = _auto_search(X, y, m, seed=True)
+    # 2 candidates x 2 folds, then the refit on all rows: without the
+    # selection's fits each fold fits once and shares it; with them, no fold
+    # fits its baseline again
+    assert plain_taken == [False, False, True, True, False]
+    assert seeded_taken == [True, True, True, True, False]
+    for key, values in plain.cv_results_.items():
+        if key.startswith(("mean_test", "split", "rank")):
+            assert_array_equal(seeded.cv_results_[key], values, err_msg=key)
+    assert seeded.best_params_ == plain.best_params_
+    assert_array_equal(seeded.predict(X_test), plain.predict(X_test))
+    assert not _CACHE

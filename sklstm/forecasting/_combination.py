@@ -128,9 +128,17 @@ class CombinedForecaster(
             raise ValueError(
                 f"estimators={self.estimators!r} must name at least one estimator."
             )
+        self._validate_names([name for name, _ in self.estimators])
+        return self._set_members([clone(est).fit(X, y) for _, est in self.estimators])
+
+    def _set_members(self, fitted):
+        """Take ``fitted`` (one fitted clone per member, in order) as the fit.
+
+        ``fit`` ends here; :func:`sklstm.recipe.tune_lstm_forecaster` also
+        comes here with the members that baseline selection fitted on a fold.
+        """
         names = [name for name, _ in self.estimators]
-        self._validate_names(names)
-        self.estimators_ = [clone(est).fit(X, y) for _, est in self.estimators]
+        self.estimators_ = list(fitted)
         self.named_estimators_ = dict(zip(names, self.estimators_, strict=True))
         first = self.estimators_[0]
         self.n_features_in_ = first.n_features_in_

@@ -127,13 +127,14 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
 
 
 def _fold_predictions(estimator, X, y, folds, truths):
-    """The predictions of a clone fitted on each fold's training rows."""
-    predictions = []
+    """A clone fitted on each fold's training rows, and its predictions."""
+    models, predictions = [], []
     for (train, test), truth in zip(folds, truths, strict=True):
         model = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
         pred = np.asarray(model.predict(_safe_indexing(X, test)), dtype=float)
+        models.append(model)
         predictions.append(np.reshape(pred, np.shape(truth)))
-    return predictions
+    return models, predictions
 
 
 def _cv_mae(truths, predictions):
@@ -149,14 +150,20 @@ def _cv_mae(truths, predictions):
 
 
 def _candidate_predictions(candidates, X, y, folds, truths):
-    """Fold predictions of every candidate that can be fitted; warn of the rest."""
-    predictions = {}
+    """Fold predictions of every candidate that can be fitted; warn of the rest.
+
+    Returns the predictions and the fitted models, each by candidate name, a
+    list over folds.
+    """
+    predictions, models = {}, {}
     with warnings.catch_warnings():
         # a fold may hold rows with an unknown target: left out, said by the fit
         warnings.simplefilter("ignore", MissingTargetWarning)
         for name, est in candidates.items():
             try:
-                predictions[name] = _fold_predictions(est, X, y, folds, truths)
+                models[name], predictions[name] = _fold_predictions(
+                    est, X, y, folds, truths
+                )
             except (ValueError, np.linalg.LinAlgError) as exc:
                 # one candidate that cannot fit these folds must not stop the rest
                 warnings.warn(
@@ -164,7 +171,7 @@ def _candidate_predictions(candidates, X, y, folds, truths):
                     UserWarning,
                     stacklevel=4,
                 )
-    return predictions
+    return predictions, models
 
 
 def _score_pairs(scores, predictions, truths):
@@ -197,6 +204,21 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
     ``log_columns``: the columns the differenced Ridge models log (from
     :func:`resolve_log_columns`); None: each fit decides.
     """
+    name, scores, estimator, _ = _select_baseline_fits(
+        X, y, target=target, m=m, log=log, n_splits=n_splits, log_columns=log_columns
+    )
+    return name, scores, estimator
+
+
+def _select_baseline_fits(X, y, *, target, m, log, n_splits, log_columns=None):
+    """:func:`_select_baseline`, also returning the chosen one's fold fits.
+
+    The fourth value is a list over the folds of ``(train, fitted)``: the
+    training rows' positions and the chosen estimator fitted on them, made
+    of the very models that were scored (a fit on the same rows would give
+    the same model). The recipe's search hands them to its folds, which fit
+    the baseline on exactly these rows (:func:`~._shared.seed_baseline`).
+    """
     check_int("n_splits", n_splits, 2)
     candidates = _baseline_candidates(
         X,
@@ -208,7 +230,7 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
     )
     folds = list(recipe_folds(X, n_splits).split(X))
     truths = [_safe_indexing(y, test) for _, test in folds]
-    predictions = _candidate_predictions(candidates, X, y, folds, truths)
+    predictions, models = _candidate_predictions(candidates, X, y, folds, truths)
     if not predictions:
         raise ValueError(
             "select_baseline: no baseline candidate could be fitted on these "
@@ -230,8 +252,28 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
         if score < scores[chosen]:
             members = pairs.get(chosen, (chosen,))
             estimator = _series_choice(candidates, pairs, choices, members)
-            return PER_SERIES, scores, estimator
-    return chosen, scores, estimator
+            chosen = PER_SERIES
+    combined = chosen in pairs or chosen == PER_SERIES
+    fits = _chosen_fits(estimator, None if combined else chosen, models, folds)
+    return chosen, scores, estimator, fits
+
+
+def _chosen_fits(estimator, candidate, models, folds):
+    """``(train, estimator fitted on train)`` per fold, from the scored models.
+
+    ``candidate``: the name of the candidate ``estimator`` is, or None when it
+    is a CombinedForecaster of candidates (a pair, or a choice per series).
+    """
+    fits = []
+    for k, (train, _) in enumerate(folds):
+        if candidate is None:
+            fitted = clone(estimator)._set_members(
+                [models[name][k] for name, _ in estimator.estimators]
+            )
+        else:  # its model fitted on these rows is the fit
+            fitted = models[candidate][k]
+        fits.append((train, fitted))
+    return fits
 
 
 def _option_scores(predictions, pairs, truths):

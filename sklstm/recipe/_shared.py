@@ -110,6 +110,28 @@ def share_baseline(estimator):
     return estimator, token
 
 
+def seed_baseline(token, X, y, fits):
+    """Hand the search ``token`` baselines already fitted on its folds' rows.
+
+    ``fits``: ``(train, fitted)`` pairs, ``fitted`` a clone of the search's
+    baseline fitted on ``X`` and ``y`` at the positions ``train``
+    (:func:`~._selection._select_baseline_fits` scored them). A fold of the
+    search that fits its baseline on the same rows takes it instead of a
+    new fit; any other rows fit as before.
+    """
+    from sklearn.utils import _safe_indexing
+
+    with _LOCK:
+        for train, fitted in fits:
+            key = (
+                token,
+                _fingerprint(_safe_indexing(X, train), _safe_indexing(y, train)),
+            )
+            _CACHE[key] = fitted
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+
+
 def unshare_baseline(search, token):
     """Put the plain baseline back into the search's estimators; drop its fits.
 

@@ -17,8 +17,8 @@ from ._folds import (
     periods_of,
     recipe_folds,
 )
-from ._selection import _select_baseline
-from ._shared import share_baseline, unshare_baseline
+from ._selection import _select_baseline_fits
+from ._shared import seed_baseline, share_baseline, unshare_baseline
 from ._shrinkage import SHRINKAGES, _BestShrunk, _ShrinkageScores, apply_best_shrinkage
 
 __all__ = ["DEFAULT_PARAM_GRIDS", "tune_lstm_forecaster"]
@@ -132,10 +132,15 @@ def _progress_scoring(scoring, param_grid, n_splits, label):
     )
 
 
-def _fit_sharing_baseline(search, X, y):
-    """Fit the search, its candidates sharing one baseline fit per fold."""
+def _fit_sharing_baseline(search, X, y, fits=()):
+    """Fit the search, its candidates sharing one baseline fit per fold.
+
+    ``fits``: ``(train, fitted)`` baselines that selection already fitted on
+    the folds' training rows (see :func:`seed_baseline`).
+    """
     search.estimator, token = share_baseline(search.estimator)
     try:
+        seed_baseline(token, X, y, fits)
         search.fit(X, y)
     finally:
         unshare_baseline(search, token)
@@ -285,9 +290,9 @@ def tune_lstm_forecaster(
     log_columns = None
     if log:
         log_columns = resolve_log_columns(X, target, "tune_lstm_forecaster")
-    baseline_scores = None
+    baseline_scores, baseline_fits = None, ()
     if isinstance(baseline, str) and baseline == "auto":
-        _, baseline_scores, baseline = _select_baseline(
+        _, baseline_scores, baseline, baseline_fits = _select_baseline_fits(
             X,
             y,
             target=target,
@@ -328,7 +333,7 @@ def tune_lstm_forecaster(
     # TensorFlow and traced graphs, where each worker process would import
     # and trace again (see benchmarks/parallel.py)
     with threads_unless_chosen():
-        _fit_sharing_baseline(search, X, y)
+        _fit_sharing_baseline(search, X, y, baseline_fits)
     apply_best_shrinkage(search, refit, shrinkages, scoring)
     search.baseline_scores_ = baseline_scores
     return search
