@@ -5,7 +5,9 @@ grid corrects the same baseline, and each of them refits it on the same fold:
 8 candidates refit it 8 times on every fold. :class:`_SharedBaseline` fits it
 once per distinct training set and hands the same fitted model to every later
 fit on those rows. A fitted baseline is only read afterwards (``predict``), so
-sharing it changes no prediction.
+sharing it changes no prediction. With ``baseline="auto"`` the folds do not fit
+it at all: selection scored the chosen baseline on the same folds, and
+:func:`seed_baseline` hands those fits over.
 """
 
 import collections

@@ -197,7 +197,9 @@ def tune_lstm_forecaster(
     baseline : "auto", str or estimator, default="auto"
         What the LSTM corrects: "naive", "seasonal", "ridge", "airline" or an
         estimator (see :func:`make_lstm_forecaster`); "auto" asks
-        :func:`select_baseline` on the same folds.
+        :func:`select_baseline` on the same folds, and the search's folds
+        take the chosen baseline as selection fitted it there. Every
+        candidate of the search corrects one fit of the baseline per fold.
     budget : {"quick", "default"}, default="default"
         Which grid of :data:`DEFAULT_PARAM_GRIDS` to search ("quick": 2
         candidates of one network; "default": 8 candidates of averages of 3
