@@ -18,7 +18,7 @@ import joblib
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.utils import get_tags
+from sklearn.utils import _safe_indexing, get_tags
 
 __all__ = []
 
@@ -121,8 +121,6 @@ def seed_baseline(token, X, y, fits):
     search that fits its baseline on the same rows takes it instead of a
     new fit; any other rows fit as before.
     """
-    from sklearn.utils import _safe_indexing
-
     with _LOCK:
         for train, fitted in fits:
             key = (
