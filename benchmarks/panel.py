@@ -136,18 +136,22 @@ def _classical(panel, frames, args):
     return scores, rows
 
 
-def _recipe(panel, args):
-    """The global recipe, then its chosen baseline alone."""
-    name = f"sklstm recipe (global, {args.budget}, seed {args.seed})"
-    start = time.perf_counter()
-    recipe = _TunedRecipe(
+def _make_recipe(args):
+    """The tuned recipe under the benchmark's settings (global or per series)."""
+    return _TunedRecipe(
         target=TARGET,
         m=M,
         budget=args.budget,
         random_state=args.seed,
         n_jobs=args.n_jobs,
     )
-    mase, fit, fitted = _global(recipe, panel, args)
+
+
+def _recipe(panel, args):
+    """The global recipe, then its chosen baseline alone."""
+    name = f"sklstm recipe (global, {args.budget}, seed {args.seed})"
+    start = time.perf_counter()
+    mase, fit, fitted = _global(_make_recipe(args), panel, args)
     scores, rows = {name: mase}, {name: _row(mase, fit, start)}
     search = fitted.search_
     chosen = min(search.baseline_scores_, key=search.baseline_scores_.get)
@@ -167,15 +171,10 @@ def _sample(labels, k):
 
 def _per_series_fits(panel, labels, args):
     """Inside a fresh interpreter: the per-series recipe fits; print JSON."""
-    make = lambda: _TunedRecipe(  # noqa: E731
-        target=TARGET,
-        m=M,
-        budget=args.budget,
-        random_state=args.seed,
-        n_jobs=args.n_jobs,
-    )
     sample = _sample(labels, args.per_series_sample)
-    mase, fit = _per_series(make, _series_frames(panel, sample), args)
+    mase, fit = _per_series(
+        lambda: _make_recipe(args), _series_frames(panel, sample), args
+    )
     print(json.dumps({"fit": fit, "mase": mase.to_dict()}))
 
 

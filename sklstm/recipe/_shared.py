@@ -40,6 +40,14 @@ def _index_hashes(index):
     return pd.util.hash_pandas_object(index, index=False).to_numpy()
 
 
+def _store(key, fitted):
+    """Keep ``fitted`` under ``key``, dropping the oldest fits past the bound."""
+    with _LOCK:
+        _CACHE[key] = fitted
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
 def _fingerprint(X, y):
     """A hash of the training rows: their values, index and column names."""
     parts = []
@@ -79,10 +87,7 @@ class _SharedBaseline(RegressorMixin, BaseEstimator):
                 _CACHE.move_to_end(key)
         if fitted is None:
             fitted = clone(self.estimator).fit(X, y)
-            with _LOCK:
-                _CACHE[key] = fitted
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
+            _store(key, fitted)
         self.estimator_ = fitted
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(fitted, name):
@@ -121,15 +126,9 @@ def seed_baseline(token, X, y, fits):
     search that fits its baseline on the same rows takes it instead of a
     new fit; any other rows fit as before.
     """
-    with _LOCK:
-        for train, fitted in fits:
-            key = (
-                token,
-                _fingerprint(_safe_indexing(X, train), _safe_indexing(y, train)),
-            )
-            _CACHE[key] = fitted
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+    for train, fitted in fits:
+        rows = _fingerprint(_safe_indexing(X, train), _safe_indexing(y, train))
+        _store((token, rows), fitted)
 
 
 def unshare_baseline(search, token):
