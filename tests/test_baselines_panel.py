@@ -204,6 +204,16 @@ def test_global_ridge_skips_short_series_rows_like_a_single_series(panel):
         RidgeLagForecaster(n_lags=60, target="sales").fit(X, y)
 
 
+@pytest.mark.parametrize("name", ["seasonal", "airline"])
+def test_a_series_with_no_known_target_is_named(panel, name):
+    """The panel is validated once; each series' own checks still name it."""
+    X, y = make_supervised(panel, "sales", horizon=HORIZON)
+    y = y.copy()
+    y.loc["b"] = np.nan
+    with pytest.raises(ValueError, match="In series 'b' .*every target of y is NaN"):
+        MODELS[name]().fit(X, y)
+
+
 # --- unseen series, wrong kind of input ----------------------------------------
 
 

@@ -9,10 +9,18 @@ from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._compat import Interval, _fit_context, validate_data
+from ..utils._compat import Interval, _fit_context
 from ..utils._padding import report_padding, same_start
 from ._coverage import check_coverage, stack_bounds
-from ._history import _SeriesStateMixin, continues, ffill, next_label
+from ._history import (
+    _SeriesStateMixin,
+    check_known_target,
+    continues,
+    ffill,
+    next_label,
+    validate_rows,
+    validate_X_y,
+)
 from ._naive import _TargetForecasterMixin
 from ._panel_framing import is_panel
 
@@ -214,10 +222,11 @@ class AirlineForecaster(
         """
         self._reset_state()
         if is_panel(X):
-            self._fit_target(X, y)  # the shared attributes
-            self._fit_series_states(X, y, AirlineForecaster._fit_one)
+            X_rows, y_rows = validate_X_y(self, X, y)  # once, for every series
+            self._fit_target(X_rows, y_rows)  # the shared attributes
+            self._fit_series_states(X, X_rows, y_rows, AirlineForecaster._fit_one)
         else:
-            self._fit_one(X, y)
+            self._fit_one(X, *validate_X_y(self, X, y))
         return self
 
     _series_attrs = (
@@ -230,9 +239,13 @@ class AirlineForecaster(
         "_head",
     )
 
-    def _fit_one(self, X, y):
-        """Fit the airline model on one series."""
-        label = next_label(X)
+    def _fit_one(self, time, X, y):
+        """Fit the airline model on one series' validated rows.
+
+        ``time`` is the series' index (or the X it came from) for the label.
+        """
+        label = next_label(time)
+        check_known_target(self, y)
         X, _, values = self._fit_target(X, y)
         k = self._n_history()
         if len(values) <= 2 * k:
@@ -275,9 +288,16 @@ class AirlineForecaster(
         """Validate X; the forecasts of every row and step, in model scale."""
         check_is_fitted(self)
         if self._check_panel_input(X):
-            return self._predict_series(X, lambda est, Xs: est._forecast(Xs))
-        is_continuation = continues(X, self.next_label_)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+            return self._predict_series(X, AirlineForecaster._forecast_one)
+        return self._forecast_one(X, validate_rows(self, X))
+
+    def _forecast_one(self, time, X):
+        """The forecasts of one series' validated rows, in model scale.
+
+        ``time`` is the series' index (or the X it came from): whether the rows
+        continue the training end.
+        """
+        is_continuation = continues(time, self.next_label_)
         k = self._n_history()
         last = np.exp(self.history_[-1:, 0]) if self.log else self.history_[-1:, 0]
         raw, values = self._target_values(X, last if is_continuation else None)
@@ -404,9 +424,13 @@ class AirlineForecaster(
         check_is_fitted(self)
         if self._check_panel_input(X):  # each series with its own model
             return self._predict_series(
-                X, lambda est, Xs: est.predict_interval(Xs, coverage)
+                X, lambda est, time, rows: est._interval_one(time, rows, levels, scalar)
             )
-        center = self._forecast(X)
+        return self._interval_one(X, validate_rows(self, X), levels, scalar)
+
+    def _interval_one(self, time, X, levels, scalar):
+        """The bounds of :meth:`predict_interval` for one series' validated rows."""
+        center = self._forecast_one(time, X)
         sd = np.sqrt(self._step_variances())
         z = norm.ppf((1 + np.asarray(levels)) / 2)[:, None, None]
         lower, upper = center - z * sd, center + z * sd

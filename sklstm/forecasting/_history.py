@@ -27,12 +27,14 @@ from ._panel_framing import check_panel, is_panel
 
 __all__ = [
     "_SeriesStateMixin",
+    "check_known_target",
     "continues",
     "ffill",
     "fill_values",
     "next_label",
     "resolve_target",
     "validate_X_y",
+    "validate_rows",
 ]
 
 
@@ -124,23 +126,28 @@ def validate_X_y(estimator, X, y):
     )
     check_consistent_length(X, y)
     y = np.asarray(y, dtype=np.float64)
+    check_known_target(estimator, y)
+    return X, y
+
+
+def check_known_target(estimator, y):
+    """A ValueError when every target of ``y`` (a validated array) is NaN."""
     if y.size and np.isnan(y).all():
         raise ValueError(
             f"{type(estimator).__name__}: every target of y is NaN; there is "
             "nothing to learn from. Impute the series first "
             "(sklstm.preprocessing.TimeSeriesImputer)."
         )
-    return X, y
 
 
-def _rows(data, start, stop):
-    """Rows ``start:stop`` of an array or pandas object, by position."""
-    return data.iloc[start:stop] if hasattr(data, "iloc") else data[start:stop]
+def validate_rows(estimator, X):
+    """``validate_data`` of a predict's X (NaN allowed), against the fit's."""
+    return validate_data(estimator, X, reset=False, ensure_all_finite="allow-nan")
 
 
-def _series_block(X, start, stop):
-    """One series' rows of a panel, indexed by its time level alone."""
-    return X.iloc[start:stop].droplevel(0)
+def _series_time(X, start, stop):
+    """The time index of one series of a panel (its rows ``start:stop``)."""
+    return X.index[start:stop].droplevel(0)
 
 
 class _SeriesStateMixin:
@@ -161,13 +168,23 @@ class _SeriesStateMixin:
         for attr in (*self._series_attrs, "series_", "series_state_"):
             self.__dict__.pop(attr, None)
 
-    def _fit_series_states(self, X, y, fit_one):
-        """``fit_one(est, X_series, y_series)`` on a copy per series; keep states."""
+    def _fit_series_states(self, X, X_rows, y_rows, fit_one):
+        """``fit_one(est, time, X_series, y_series)`` on a copy per series.
+
+        ``X_rows`` and ``y_rows`` are the panel's validated arrays (validated
+        once, not per series); each series gets its rows of them and its time
+        index. Keeps the states of the series.
+        """
         states = {}
         for label, start, stop in check_panel(X, "X"):
             est = copy.copy(self)
             try:
-                fit_one(est, _series_block(X, start, stop), _rows(y, start, stop))
+                fit_one(
+                    est,
+                    _series_time(X, start, stop),
+                    X_rows[start:stop],
+                    y_rows[start:stop],
+                )
             except ValueError as exc:
                 raise ValueError(f"In series {label!r} of the panel X: {exc}") from exc
             states[label] = {a: est.__dict__[a] for a in self._series_attrs}
@@ -199,20 +216,25 @@ class _SeriesStateMixin:
         return est
 
     def _predict_series(self, X, predict_one):
-        """``predict_one(est, X_series)`` per series, stacked; one padding warning.
+        """``predict_one(est, time, X_series)`` per series, stacked; one warning.
 
-        A series continues its own training end; one unseen in fit gets
-        ``_unseen_state``. The series whose first rows were padded are named in
-        one :class:`~sklstm.exceptions.PaddingWarning`.
+        ``X`` is validated once, as a whole; each series gets its time index and
+        its rows of the validated array. A series continues its own training
+        end; one unseen in fit gets ``_unseen_state``. The series whose first
+        rows were padded are named in one
+        :class:`~sklstm.exceptions.PaddingWarning`.
         """
         blocks = check_panel(X, "X")
+        rows = validate_rows(self, X)
         outputs, padded = [], []
         with gather_padding() as reports:
             for label, start, stop in blocks:
                 est = self._series_estimator(label)
                 n_reports = len(reports)
                 try:
-                    outputs.append(predict_one(est, _series_block(X, start, stop)))
+                    outputs.append(
+                        predict_one(est, _series_time(X, start, stop), rows[start:stop])
+                    )
                 except ValueError as exc:
                     raise ValueError(
                         f"In series {label!r} of the panel X: {exc}"

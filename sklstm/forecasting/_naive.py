@@ -6,15 +6,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._compat import Interval, StrOptions, _fit_context, validate_data
+from ..utils._compat import Interval, StrOptions, _fit_context
 from ..utils._padding import report_padding, same_start
 from ._history import (
     _SeriesStateMixin,
+    check_known_target,
     continues,
     ffill,
     fill_values,
     next_label,
     resolve_target,
+    validate_rows,
     validate_X_y,
 )
 from ._panel_framing import is_panel
@@ -26,7 +28,7 @@ class _TargetForecasterMixin:
     """Shared fit bookkeeping: target column and the shape of the forecasts."""
 
     def _fit_target(self, X, y):
-        X, y = validate_X_y(self, X, y)
+        """The shared attributes from validated ``X`` and ``y`` (see validate_X_y)."""
         self.target_index_ = resolve_target(self, self.target)
         self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         self._y_ndim = y.ndim
@@ -128,7 +130,7 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
         self : NaiveForecaster
             Fitted estimator.
         """
-        self._fit_target(X, y)
+        self._fit_target(*validate_X_y(self, X, y))
         return self
 
     def predict(self, X):
@@ -145,7 +147,7 @@ class NaiveForecaster(_TargetForecasterMixin, RegressorMixin, BaseEstimator):
             The forecasts.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        X = validate_rows(self, X)
         _, last = self._target_values(X)
         return self._shape_output(np.repeat(last[:, None], self.n_outputs_, axis=1))
 
@@ -276,17 +278,22 @@ class SeasonalNaiveForecaster(
         """
         self._reset_state()
         if is_panel(X):
-            self._fit_target(X, y)  # the shared attributes, the pooled fill
-            self._fit_series_states(X, y, SeasonalNaiveForecaster._fit_one)
+            X_rows, y_rows = validate_X_y(self, X, y)  # once, for every series
+            self._fit_target(X_rows, y_rows)  # the shared attributes, pooled fill
+            self._fit_series_states(X, X_rows, y_rows, SeasonalNaiveForecaster._fit_one)
         else:
-            self._fit_one(X, y)
+            self._fit_one(X, *validate_X_y(self, X, y))
         return self
 
     _series_attrs = ("history_", "fill_value_", "next_label_", "_head")
 
-    def _fit_one(self, X, y):
-        """Fit on one series: its last season, fill and continuation label."""
-        label = next_label(X)
+    def _fit_one(self, time, X, y):
+        """Fit on one series' validated rows: last season, fill, next label.
+
+        ``time`` is the series' index (or the X it came from) for the label.
+        """
+        label = next_label(time)
+        check_known_target(self, y)
         X, _, values = self._fit_target(X, y)
         filled = ffill(values, self.fill_value_)
         self.history_ = filled[-(self.m + 1) :]
@@ -324,14 +331,17 @@ class SeasonalNaiveForecaster(
         """
         check_is_fitted(self)
         if self._check_panel_input(X):
-            pred = self._predict_series(X, lambda est, Xs: est._predict_one(Xs))
+            pred = self._predict_series(X, SeasonalNaiveForecaster._predict_one)
             return self._shape_output(pred)
-        return self._shape_output(self._predict_one(X))
+        return self._shape_output(self._predict_one(X, validate_rows(self, X)))
 
-    def _predict_one(self, X):
-        """Forecasts of one series, shape (n_samples, ``n_outputs_``)."""
-        is_continuation = continues(X, self.next_label_)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+    def _predict_one(self, time, X):
+        """Forecasts of one series' validated rows, (n_samples, ``n_outputs_``).
+
+        ``time`` is the series' index (or the X it came from): whether the rows
+        continue the training end.
+        """
+        is_continuation = continues(time, self.next_label_)
         raw, values = self._target_values(
             X, self.history_[-1:] if is_continuation else None
         )

@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import MissingTargetWarning
-from ..utils._compat import Interval, _fit_context, validate_data
+from ..utils._compat import Interval, _fit_context
 from ..utils._padding import report_padding, same_start
 from ._history import (
     _SeriesStateMixin,
@@ -22,6 +22,7 @@ from ._history import (
     fill_values,
     next_label,
     resolve_target,
+    validate_rows,
     validate_X_y,
 )
 from ._panel_framing import check_panel, is_panel
@@ -281,10 +282,19 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
             The forecasts. On a panel, the rows of every series in order.
         """
         check_is_fitted(self)
-        if self._check_panel_input(X):
-            return self._predict_series(X, lambda est, Xs: est.predict(Xs))
-        is_continuation = continues(X, self.next_label_)
-        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan")
+        if self._check_panel_input(X):  # every series' lag rows, one predict
+            lags = self._predict_series(X, RidgeLagForecaster._lag_rows)
+        else:
+            lags = self._lag_rows(X, validate_rows(self, X))
+        return self.estimator_.predict(lags)
+
+    def _lag_rows(self, time, X):
+        """The lag window ending at each of one series' validated rows.
+
+        ``time`` is the series' index (or the X it came from): whether the rows
+        continue the training end, whose last rows are then their history.
+        """
+        is_continuation = continues(time, self.next_label_)
         raw = X[:, self.lag_columns_].astype(np.float64)
         last = self.history_[-1] if is_continuation and len(self.history_) else None
         values = ffill(raw, self.fill_values_, last)
@@ -295,7 +305,7 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
             report_padding(self, n_rows=X.shape[0], n_history=self.n_lags - 1)
         if missing > 0:
             values = np.concatenate([np.repeat(values[:1], missing, axis=0), values])
-        return self.estimator_.predict(_lag_matrix(values, self.n_lags))
+        return _lag_matrix(values, self.n_lags)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
