@@ -185,6 +185,33 @@ def test_a_series_unseen_in_fit_is_padded_and_warned_about():
     assert imputer.transform(gappy)[7, 0] == np.mean(np.concatenate(parts)[:, 0])
 
 
+def test_the_label_after_shared_time_stamps_is_each_series_own():
+    """Series sharing stamps infer the next label once; an irregular one has none.
+
+    s2 keeps the first and last stamps and the length of s0 and s1, but one
+    stamp is off the daily grid: it has no next label, so any later start
+    continues it, where s0 and s1 continue only from the next day.
+    """
+    rng = np.random.default_rng(0)
+    parts = [rng.normal(size=(12, 2)) for _ in range(3)]
+    train = _panel([part[:9] for part in parts])
+    stamps = train.index.get_level_values(1).to_numpy().copy()
+    stamps[9 + 9 + 4] += np.timedelta64(12, "h")
+    train.index = pd.MultiIndex.from_arrays(
+        [train.index.get_level_values(0), stamps], names=["series", "time"]
+    )
+    lags = LagFeatures(lags=1).set_output(transform="pandas").fit(train)
+    next_day = START + pd.Timedelta(days=9)
+    nexts = [state["_next_index"] for state in lags.series_state_.values()]
+    assert nexts == [next_day, next_day, None]
+    later = next_day + pd.Timedelta(days=2)  # a gap of two days
+    test = _panel([part[9:] for part in parts], starts=[later] * 3)
+    with pytest.warns(PaddingWarning, match=r"2 of the 3 series of X \('s0', 's1'\)"):
+        out = lags.transform(test)
+    assert_array_equal(out.loc["s0"].iloc[0, 2:4], parts[0][9])  # edge padding
+    assert_array_equal(out.loc["s2"].iloc[0, 2:4], parts[2][8])  # its history
+
+
 @pytest.mark.filterwarnings("ignore:X does not have valid feature names")
 def test_outlier_clipper_bounds_per_series_or_shared():
     parts, panel = _small_panel()

@@ -209,14 +209,17 @@ class _TimeAwareTransformer(_PanelMixin, TransformerMixin, BaseEstimator):
             return X_arr, panel
         for attr in ("series_", "series_state_", "_unseen"):  # from a panel fit
             self.__dict__.pop(attr, None)
-        self._fit_series(X_arr, index)
+        self._fit_series(X_arr, index, next_label(index))
         return X_arr, None
 
-    def _fit_series(self, X, index):
-        """Fit on one series (rows in time order, ``index`` its time labels)."""
+    def _fit_series(self, X, index, following):
+        """Fit on one series (rows in time order, ``index`` its time labels).
+
+        ``following`` is the label right after the training data, from
+        :func:`~sklstm.utils._time.next_labels` (None if its step is unknown).
+        """
         self.last_index_ = index[-1] if index is not None and len(index) else None
-        # the label right after the training data (None if its step is unknown)
-        self._next_index = next_label(index) if index is not None else None
+        self._next_index = following
         self._fit_array(X)
 
     @_fit_context(prefer_skip_nested_validation=True)

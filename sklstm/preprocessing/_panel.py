@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sklstm.utils._padding import gather_padding, report_padding
+from sklstm.utils._time import next_labels
 
 
 def time_labels(index):
@@ -98,10 +99,11 @@ def panel_of(X):
 class _PanelMixin:
     """Fit and transform series by series, with per-series fitted state.
 
-    The host implements ``_fit_series(X, index)``, ``_transform_array(X,
-    continuation)``, ``_continues(index)`` and ``_check_padding(X)`` for one
-    series; ``_series_attrs`` names the fitted attributes that are per series
-    (kept in ``series_state_``), every other fitted attribute is shared.
+    The host implements ``_fit_series(X, index, following)`` (``following``:
+    the label after ``index``), ``_transform_array(X, continuation)``,
+    ``_continues(index)`` and ``_check_padding(X)`` for one series;
+    ``_series_attrs`` names the fitted attributes that are per series (kept in
+    ``series_state_``), every other fitted attribute is shared.
     """
 
     _series_attrs = ()
@@ -111,10 +113,11 @@ class _PanelMixin:
         for attr in self._series_attrs:  # left by an earlier single-series fit
             self.__dict__.pop(attr, None)
         states = {}
-        for label, rows, times in panel.segments():
+        nexts = next_labels(panel.times)  # shared time stamps: inferred once
+        for (label, rows, times), after in zip(panel.segments(), nexts, strict=True):
             est = copy.copy(self)
             try:
-                est._fit_series(X[rows], times)
+                est._fit_series(X[rows], times, after)
             except ValueError as exc:
                 raise ValueError(f"series {label!r} of the panel X: {exc}") from None
             states[label] = {a: est.__dict__[a] for a in self._series_attrs}

@@ -13,7 +13,7 @@ import warnings
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-__all__ = ["continues", "infer_offset", "next_label"]
+__all__ = ["continues", "infer_offset", "next_label", "next_labels"]
 
 
 def infer_offset(index):
@@ -55,6 +55,27 @@ def next_label(X):
         step = index[-1] - index[-2]
         return index[-1] + step if step > 0 else None
     return None
+
+
+def next_labels(indexes):
+    """:func:`next_label` of each index (or None) in ``indexes``, in order.
+
+    The series of a panel usually share their time stamps. A DatetimeIndex
+    without a ``freq`` needs ``pd.infer_freq``, the costly part (about 0.1 ms
+    for a few hundred stamps, paid per series and per transformer); an index
+    equal to one seen before reuses its label instead.
+    """
+    seen, labels = {}, []
+    for index in indexes:
+        if not isinstance(index, pd.DatetimeIndex) or index.freq is not None:
+            labels.append(next_label(index))
+            continue
+        key = (len(index), index[0], index[-1]) if len(index) else None
+        hit = seen.get(key)
+        if hit is None or not hit[0].equals(index):
+            hit = seen[key] = (index, next_label(index))
+        labels.append(hit[1])
+    return labels
 
 
 def continues(X, expected):
