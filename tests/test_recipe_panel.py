@@ -15,7 +15,7 @@ from _lookahead import changed_after_t
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
-from pandas.testing import assert_frame_equal
+from pandas.testing import assert_frame_equal, assert_series_equal
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
@@ -188,7 +188,11 @@ def test_select_baseline_on_a_panel_scores_time_stamp_folds(small_panel):
 
 
 def test_panel_scores_are_scale_free():
-    from sklstm.recipe._folds import mae_of_known_targets, panel_scaled_mae
+    from sklstm.recipe._folds import (
+        mae_of_known_targets,
+        panel_scaled_mae,
+        panel_series_scores,
+    )
 
     index = pd.MultiIndex.from_product([["small", "big"], range(4)])
     y = pd.DataFrame({"h1": [1.0, 2, 4, 3, 1000, 3000, 2000, 4000]}, index=index)
@@ -211,6 +215,10 @@ def test_panel_scores_are_scale_free():
     assert panel_scaled_mae(y, pred) == pytest.approx(expected)
     # one series: the plain MAE, as before
     assert mae_of_known_targets(y.loc["big"].iloc[3:], pred.loc["big"].iloc[3:]) == 100
+    # rows of a series need not be one block: each series' rows in order
+    order = [0, 4, 1, 5, 2, 6, 3, 7]
+    interleaved = panel_series_scores(y.iloc[order], pred.iloc[order])
+    assert_series_equal(interleaved, panel_series_scores(y, pred))
 
 
 def test_tune_on_a_panel(small_panel):

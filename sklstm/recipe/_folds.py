@@ -128,12 +128,25 @@ def panel_series_scores(y_true, y_pred):
     labels, uniques = pd.factorize(y_true.index.get_level_values(0))
     known = ~np.isnan(values).any(axis=1)
     scaled = np.full(len(uniques), np.nan)
-    for series in range(len(uniques)):
-        rows = (labels == series) & known
-        scale = np.mean(np.abs(np.diff(values[rows, 0]))) if rows.sum() > 1 else 0.0
+    for series, rows in enumerate(_series_rows(labels, len(uniques))):
+        rows = rows[known[rows]]
+        scale = np.mean(np.abs(np.diff(values[rows, 0]))) if len(rows) > 1 else 0.0
         if scale > 0:
             scaled[series] = np.mean(np.abs(values[rows] - pred[rows])) / scale
     return pd.Series(scaled, index=uniques)
+
+
+def _series_rows(labels, n_series):
+    """The row positions of each series, in order; ``labels`` from factorize.
+
+    A panel's series are contiguous blocks (one slice each, found in one
+    pass); otherwise the rows of each label, in order of appearance.
+    """
+    starts = np.flatnonzero(np.diff(labels)) + 1
+    if len(starts) == n_series - 1:  # contiguous: labels 0, 0, .., 1, 1, ..
+        bounds = np.concatenate([[0], starts, [len(labels)]])
+        return [np.arange(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [np.flatnonzero(labels == series) for series in range(n_series)]
 
 
 def default_scoring(scoring):
