@@ -215,8 +215,9 @@ class _TimeAwareTransformer(_PanelMixin, TransformerMixin, BaseEstimator):
     def _fit_series(self, X, index, following):
         """Fit on one series (rows in time order, ``index`` its time labels).
 
-        ``following`` is the label right after the training data, from
-        :func:`~sklstm.utils._time.next_labels` (None if its step is unknown).
+        ``following`` is the label right after the training data (None if its
+        step is unknown): :func:`~sklstm.utils._time.next_label` of ``index``,
+        which a panel computes for all its series at once (``next_labels``).
         """
         self.last_index_ = index[-1] if index is not None and len(index) else None
         self._next_index = following
