@@ -32,3 +32,11 @@ def test_imports_inside_functions_count(tmp_path):
     tree = ast.parse("def f():\n    from sklstm.cli import main\n")
     modules = {"sklstm.cli": None, "sklstm._demo": None, "sklstm": None}
     assert layout.imports(tree, "sklstm._demo", False, modules) == {"sklstm.cli"}
+
+
+def test_the_package_root_holds_only_the_library():
+    """Command-line code lives in sklstm/cli/, not beside the library."""
+    root = Path(__file__).resolve().parents[1] / "sklstm"
+    modules = sorted(path.name for path in root.glob("*.py"))
+    assert modules == ["__init__.py", "exceptions.py"]
+    assert (root / "cli" / "__init__.py").is_file()

@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from sklstm._cli_common import check_output as _check_output
+from sklstm.cli._common import check_output as _check_output
 
 __all__ = ["DATASET", "run"]
 

@@ -19,15 +19,15 @@ import pandas as pd
 import pytest
 
 import sklstm
-import sklstm._forecast_backtest
-from sklstm._cli_common import CommandError, write_all
-from sklstm._forecast_backtest import RECIPE, Backtest, choose
-from sklstm._forecast_data import read_data
-from sklstm._forecast_report import SECTIONS
+import sklstm.cli.forecast._backtest as backtest_module
+from sklstm.cli._common import CommandError, write_all
+from sklstm.cli.forecast._backtest import RECIPE, Backtest, choose
+from sklstm.cli.forecast._data import read_data
+from sklstm.cli.forecast._report import SECTIONS
 from sklstm.cli import main
 from sklstm.datasets import load_airpassengers
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TINY_GRID = {"regressor__lstm__estimator__units": [2], "regressor__window__window": [4]}
 H, N_TEST = 3, 24
 
@@ -49,7 +49,7 @@ def run(airpassengers_csv, tmp_path_factory):
     """The command once on AirPassengers: its outputs, stdout and backtest."""
     out = tmp_path_factory.mktemp("run")
     seen = {}
-    backtest = sklstm._forecast_backtest.backtest
+    backtest = backtest_module.backtest
 
     def spy(*args, **kwargs):
         seen["backtest"] = backtest(*args, **kwargs)
@@ -57,7 +57,7 @@ def run(airpassengers_csv, tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as mp:
         _tiny(mp)
-        mp.setattr(sklstm._forecast_backtest, "backtest", spy)
+        mp.setattr(backtest_module, "backtest", spy)
         mp.chdir(out)
         argv = [
             "forecast", str(airpassengers_csv), "--target", "passengers",
@@ -192,7 +192,7 @@ def _error_line(capsys):
 def test_model_saved_by_another_release_is_a_clear_error(
     tmp_path, airpassengers_csv, monkeypatch, capsys
 ):
-    from sklstm._forecast_model import save_model
+    from sklstm.cli.forecast._model import save_model
 
     path = tmp_path / "old.joblib"
     monkeypatch.setattr(sklstm, "__version__", "0.0.9")

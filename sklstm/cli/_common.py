@@ -1,14 +1,129 @@
-"""Reading a CSV of one row per time step, for the ``sklstm`` subcommands.
+"""What the ``sklstm`` commands share: the user-facing error, safe output, CSV reading.
 
-A column of dates becomes the index (sorted by it); :mod:`sklstm.cli`
-re-exports :func:`read_series_csv`, its public home.
+:mod:`sklstm.cli` re-exports :class:`CommandError` and :func:`read_series_csv`,
+their public home. A CSV of one row per time step is read here for every
+command: a column of dates becomes the index (sorted by it).
 """
 
-from sklstm._cli_common import CommandError
+import argparse
+import os
 
-__all__ = ["check_target", "is_numeric", "read_series_csv", "read_with_notes"]
+__all__ = [
+    "CommandError",
+    "check_output",
+    "check_target",
+    "fraction",
+    "is_numeric",
+    "positive_int",
+    "read_series_csv",
+    "read_with_notes",
+    "write_all",
+]
 
 
+class CommandError(Exception):
+    """A user-facing error: printed as ``sklstm NAME: error: MESSAGE``, exit 1.
+
+    Examples
+    --------
+    >>> from sklstm.cli import CommandError
+    >>> str(CommandError("column 'x' not found"))
+    "column 'x' not found"
+    """
+
+
+def check_output(path, option="--output"):
+    """Fail now, not after minutes of work, if ``option``'s file cannot be written.
+
+    Leaves no file behind: one the check had to create is removed again.
+
+    Raises
+    ------
+    CommandError
+        If ``path`` is a directory or cannot be opened for writing.
+    """
+    if os.path.isdir(path):
+        raise CommandError(f"{option} {path!r} is a directory; give a file name.")
+    existed = os.path.exists(path)
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise CommandError(f"cannot write {option} {path!r}: {reason}.") from None
+    if not existed:
+        os.remove(path)
+
+
+def write_all(files):
+    """Write every file whole, or none: each to a temporary file, then renamed.
+
+    Parameters
+    ----------
+    files : list of (str, callable, str)
+        ``(path, write, what)``: ``write(temporary_path)`` writes the content;
+        ``what`` names the file in an error (``"the forecast"``).
+
+    Raises
+    ------
+    CommandError
+        If a file cannot be written; then no file of ``files`` is written and
+        no temporary file is left behind.
+    """
+    import tempfile
+
+    done = []
+    try:
+        for path, write, what in files:  # noqa: B007 - the except names them
+            folder = os.path.dirname(os.path.abspath(path))
+            handle, temporary = tempfile.mkstemp(
+                prefix=".sklstm-", suffix=".tmp", dir=folder
+            )
+            os.close(handle)
+            done.append(temporary)
+            write(temporary)
+    except OSError as exc:
+        for temporary in done:
+            os.remove(temporary)
+        reason = exc.strerror or type(exc).__name__
+        raise CommandError(f"cannot write {what} {path!r}: {reason}.") from None
+    mode = 0o666 & ~_umask()
+    for temporary, (path, _, _) in zip(done, files, strict=True):
+        os.chmod(temporary, mode)  # as open() would: mkstemp's files are private
+        os.replace(temporary, path)
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def positive_int(text):
+    """An ``argparse`` type: an int >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an int >= 1")
+    return value
+
+
+def fraction(text):
+    """An ``argparse`` type: a number in [0, 1)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number in [0, 1)")
+    return value
+
+
+# --------------------------------------------------------------------------- #
+# reading a CSV of one row per time step
+# --------------------------------------------------------------------------- #
 def read_with_notes(path, date_column=None):
     """Read the CSV; return (frame, notes), notes being info Findings."""
     from sklstm.diagnose import Finding

@@ -1,6 +1,6 @@
 """``sklstm forecast``, step 1: the CSV read and checked, on a regular time grid.
 
-The file is read as ``sklstm diagnose`` reads it (:mod:`sklstm._cli_csv`);
+The file is read as ``sklstm diagnose`` reads it (:mod:`sklstm.cli._common`);
 then the rows get one time step each (missing timestamps become gaps), and
 the gaps are interpolated linearly, as the accuracy protocol does before a
 backtest. The raw values are kept for the report's marks.
@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sklstm._cli_common import CommandError
-from sklstm._cli_csv import check_target, is_numeric, read_with_notes
+from sklstm.cli._common import CommandError, check_target, is_numeric, read_with_notes
 
 __all__ = ["SeriesData", "read_data", "too_few_rows"]
 

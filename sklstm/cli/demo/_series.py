@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sklstm._cli_common import check_output as _check_output
-from sklstm._demo_figure import Band, plot
-from sklstm._demo_panel import DATASET as PANEL
+from sklstm.cli._common import check_output as _check_output
+from sklstm.cli.demo._figure import Band, plot
+from sklstm.cli.demo._panel import DATASET as PANEL
 
 __all__ = ["add_arguments", "run"]
 
@@ -87,7 +87,7 @@ def add_arguments(parser):
 def run(args):
     """Carry out ``sklstm demo``; returns the exit code."""
     if args.dataset == PANEL:
-        from sklstm._demo_panel import run as run_panel
+        from sklstm.cli.demo._panel import run as run_panel
 
         return run_panel(args)
     _check_output(args.output)
@@ -438,7 +438,7 @@ def _show_intervals(series, score, search, *, tuning):
 
     The fitted search is calibrated as it is (``prefit=True``): the chosen
     settings are refitted on the search's own folds of the training part, and
-    nothing else is. Returns the recipe's :class:`~sklstm._demo_figure.Band`.
+    nothing else is. Returns the recipe's :class:`~sklstm.cli.demo._figure.Band`.
     """
     from sklstm.forecasting import (
         AirlineForecaster,

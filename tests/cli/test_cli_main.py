@@ -116,32 +116,28 @@ def test_no_subcommand_prints_help_and_exits_2(capsys):
     assert "diagnose" in capsys.readouterr().err
 
 
-def test_add_subcommand_registry(capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_SUBCOMMANDS", dict(cli._SUBCOMMANDS))
+def test_the_commands_are_a_fixed_table(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    listed = [
+        line.split()[0]
+        for line in out.splitlines()
+        if line.startswith("    ") and not line.startswith("     ")
+    ]
+    assert listed == ["demo", "forecast", "diagnose"]
+    assert not hasattr(cli, "add_subcommand")
+
+
+def test_a_command_error_is_one_line_and_exit_1(monkeypatch, capsys):
+    from sklstm.cli import diagnose
 
     def run(args):
-        if args.fail:
-            raise cli.CommandError("it failed")
-        print("ran", args.n)
-        return 0
+        raise cli.CommandError("it failed")
 
-    cli.add_subcommand(
-        "demo-test",
-        help="A test command.",
-        add_arguments=lambda p: (
-            p.add_argument("--n", type=int),
-            p.add_argument("--fail", action="store_true"),
-        ),
-        run=run,
-    )
-    assert cli.main(["demo-test", "--n", "3"]) == 0
-    assert capsys.readouterr().out == "ran 3\n"
-    assert cli.main(["demo-test", "--fail"]) == 1
-    assert capsys.readouterr().err == "sklstm demo-test: error: it failed\n"
-    with pytest.raises(ValueError, match="name='diagnose' is invalid: that subcommand"):
-        cli.add_subcommand("diagnose", help="", add_arguments=print, run=print)
-    with pytest.raises(ValueError, match="name='' is invalid"):
-        cli.add_subcommand("", help="", add_arguments=print, run=print)
+    monkeypatch.setattr(diagnose, "run", run)
+    assert cli.main(["diagnose", "x.csv", "--target", "y"]) == 1
+    assert capsys.readouterr().err == "sklstm diagnose: error: it failed\n"
 
 
 def test_module_runs_as_a_program(series_csv):
@@ -175,12 +171,12 @@ def test_module_runs_as_a_program(series_csv):
 def test_demo_fails_fast_with_one_line_when_output_cannot_be_written(
     tmp_path, capsys, monkeypatch, where
 ):
-    import sklstm._demo
+    import sklstm.cli.demo._series as series
 
     def no_work(*args):
         raise AssertionError("the demo started working before checking --output")
 
-    monkeypatch.setattr(sklstm._demo, "_step", no_work)
+    monkeypatch.setattr(series, "_step", no_work)
     path = tmp_path / "missing" / "x.png" if where == "missing-dir" else tmp_path
     assert cli.main(["demo", "--output", str(path)]) == 1
     err = capsys.readouterr().err
@@ -190,10 +186,10 @@ def test_demo_fails_fast_with_one_line_when_output_cannot_be_written(
 
 
 def test_demo_output_check_leaves_no_file(tmp_path):
-    from sklstm._demo import _check_output
+    from sklstm.cli._common import check_output
 
     path = tmp_path / "figure.png"
-    _check_output(str(path))
+    check_output(str(path))
     assert not path.exists()
 
 

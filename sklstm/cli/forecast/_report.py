@@ -13,7 +13,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from sklstm._forecast_backtest import RECIPE
+from sklstm.cli.forecast._backtest import RECIPE
 
 __all__ = ["SECTIONS", "build_report", "outliers"]
 

@@ -10,7 +10,7 @@ clear message instead of whatever unpickling its classes would raise.
 
 import pickle
 
-from sklstm._cli_common import CommandError
+from sklstm.cli._common import CommandError
 
 __all__ = ["FORMAT", "compatible", "load_model", "save_model"]
 
@@ -31,7 +31,7 @@ def compatible(saved, current):
 
     Examples
     --------
-    >>> from sklstm._forecast_model import compatible
+    >>> from sklstm.cli.forecast._model import compatible
     >>> compatible("0.1.0", "0.1.3"), compatible("0.1.0", "0.2.0")
     (True, False)
     """

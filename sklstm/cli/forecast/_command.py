@@ -11,8 +11,8 @@
 
 ``sklstm forecast --model model.joblib FILE.csv`` forecasts from a saved
 model and the file's (newer) rows, with no fit. The steps live in
-:mod:`sklstm._forecast_data`, :mod:`sklstm._forecast_backtest`,
-:mod:`sklstm._forecast_model` and :mod:`sklstm._forecast_report`.
+:mod:`sklstm.cli.forecast._data`, :mod:`sklstm.cli.forecast._backtest`,
+:mod:`sklstm.cli.forecast._model` and :mod:`sklstm.cli.forecast._report`.
 """
 
 import contextlib
@@ -20,7 +20,7 @@ import io
 import sys
 import time
 
-from sklstm._cli_common import CommandError, check_output, write_all
+from sklstm.cli._common import CommandError, check_output, write_all
 
 __all__ = ["add_arguments", "run"]
 
@@ -153,7 +153,7 @@ def _test_size(args):
 
 def _forecast(args, *, coverage, test_size):
     """Steps 1 to 6; returns what the outputs are made of."""
-    from sklstm._forecast_backtest import choose
+    from sklstm.cli.forecast._backtest import choose
 
     started = time.perf_counter()
     data = _read(args)
@@ -175,10 +175,10 @@ def _forecast(args, *, coverage, test_size):
 
 
 def _read(args):
-    from sklstm._forecast_data import read_data
+    from sklstm.cli.forecast._data import read_data
 
     data = read_data(args.file, args.target, args.date_column)
-    from sklstm._forecast_report import when
+    from sklstm.cli.forecast._report import when
 
     frame = data.frame
     span = f"{when(frame.index[0])} .. {when(frame.index[-1])}"
@@ -199,7 +199,7 @@ def _read(args):
 
 def _diagnose(data, args, test_size):
     """Print the diagnosis; return it, the season m and the test rows."""
-    from sklstm._forecast_data import too_few_rows
+    from sklstm.cli.forecast._data import too_few_rows
     from sklstm.diagnose import Diagnosis, diagnose_data
     from sklstm.forecasting._supervised import _resolve_n_test
 
@@ -241,7 +241,7 @@ def _season(diagnosis, n_train):
 
 
 def _backtest(data, args, *, m, n_test, coverage):
-    from sklstm._forecast_backtest import backtest
+    from sklstm.cli.forecast._backtest import backtest
 
     _step(
         3,
@@ -266,7 +266,7 @@ def _backtest(data, args, *, m, n_test, coverage):
 
 
 def _refit(result, winner, data, coverage):
-    from sklstm._forecast_backtest import refit
+    from sklstm.cli.forecast._backtest import refit
 
     _step(
         5,
@@ -295,8 +295,8 @@ def _future(final, data, coverage):
 
 def _write(args, state, log):
     """Write the forecast CSV, the report and the model: all whole, or none."""
-    from sklstm._forecast_model import save_model
-    from sklstm._forecast_report import build_report
+    from sklstm.cli.forecast._model import save_model
+    from sklstm.cli.forecast._report import build_report
 
     html = build_report(log=log, **state)
     files = [
@@ -335,8 +335,8 @@ def _header(args, state):
 
 def _run_saved(args):
     """``--model``: forecast from a saved model and the file's rows, no fit."""
-    from sklstm._forecast_data import read_data
-    from sklstm._forecast_model import load_model
+    from sklstm.cli.forecast._data import read_data
+    from sklstm.cli.forecast._model import load_model
 
     if args.report is not None or args.save is not None:
         raise CommandError("--report and --save need a fit; not with --model.")
