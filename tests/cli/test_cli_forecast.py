@@ -20,11 +20,11 @@ import pytest
 
 import sklstm
 import sklstm.cli.forecast._backtest as backtest_module
+from sklstm.cli import main
 from sklstm.cli._common import CommandError, write_all
 from sklstm.cli.forecast._backtest import RECIPE, Backtest, choose
 from sklstm.cli.forecast._data import read_data
 from sklstm.cli.forecast._report import SECTIONS
-from sklstm.cli import main
 from sklstm.datasets import load_airpassengers
 
 ROOT = Path(__file__).resolve().parents[2]
