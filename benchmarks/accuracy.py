@@ -29,17 +29,10 @@ ACCURACY-PROTOCOL.md and adds up the recipe's fit time.
 import argparse
 
 import pandas as pd
-from sklearn.base import BaseEstimator, RegressorMixin
 
 from sklstm.datasets import DATASETS
-from sklstm.forecasting import (
-    AirlineForecaster,
-    NaiveForecaster,
-    RidgeLagForecaster,
-    SeasonalNaiveForecaster,
-    evaluate_forecaster,
-)
-from sklstm.recipe import DEFAULT_PARAM_GRIDS, tune_lstm_forecaster
+from sklstm.forecasting import evaluate_forecaster, protocol_baselines
+from sklstm.recipe import DEFAULT_PARAM_GRIDS, TunedLSTMForecaster
 
 # The best classical model of each cell in ACCURACY-PROTOCOL.md (MASE).
 PROTOCOL_BEST = {
@@ -50,38 +43,6 @@ PROTOCOL_BEST = {
     ("seattle_weather", 1): ("SARIMA", 1.023),
     ("seattle_weather", 12): ("RidgeCV with exog lags", 1.447),
 }
-
-
-class _Tuned(RegressorMixin, BaseEstimator):
-    """evaluate_forecaster fits a clone of this: the search, on the train part.
-
-    The fitted search of the last fit is kept on the class for the report.
-    """
-
-    last_search = None
-
-    def __init__(self, **kwargs):
-        self.kwargs = kwargs
-
-    def get_params(self, deep=True):
-        return dict(self.kwargs)
-
-    def set_params(self, **params):
-        self.kwargs.update(params)
-        return self
-
-    def fit(self, X, y):
-        self.search_ = tune_lstm_forecaster(X, y, **self.kwargs)
-        type(self).last_search = self.search_
-        return self
-
-    @property
-    def best_estimator_(self):
-        """The refitted best model (what ConformalForecaster calibrates)."""
-        return self.search_.best_estimator_
-
-    def predict(self, X):
-        return self.search_.best_estimator_.predict(X)
 
 
 def main(argv=None):
@@ -110,42 +71,22 @@ def main(argv=None):
         info = DATASETS[name]
         frame = info.load().interpolate()
         for horizon in args.horizons:
-            models = {
-                "naive": NaiveForecaster(target=info.target),
-                f"seasonal naive (m={info.season_length})": SeasonalNaiveForecaster(
-                    m=info.season_length, target=info.target
-                ),
-                f"RidgeCV lags 1..{info.n_lags}": RidgeLagForecaster(
-                    n_lags=info.n_lags, target=info.target
-                ),
-            }
-            if info.m > 1:
-                growths = ["additive"]
-                if (frame[info.target] > 0).all():
-                    growths.append("multiplicative")
-                for growth in growths:
-                    models[f"seasonal naive + {growth} growth (m={info.m})"] = (
-                        SeasonalNaiveForecaster(
-                            m=info.m, target=info.target, growth=growth
-                        )
-                    )
-                log = "multiplicative" in growths
-                models[f"airline model (m={info.m}{', log' if log else ''})"] = (
-                    AirlineForecaster(m=info.m, target=info.target, log=log)
-                )
-            if frame.shape[1] > 1:
-                models[f"RidgeCV lags 1..{info.n_lags} + exog lags"] = (
-                    RidgeLagForecaster(
-                        n_lags=info.n_lags, target=info.target, exog=True
-                    )
-                )
+            models = protocol_baselines(
+                frame,
+                info.target,
+                m=info.m,
+                season_length=info.season_length,
+                n_lags=info.n_lags,
+            )
             if not args.baselines_only:
                 for seed in args.seeds:
-                    models[f"sklstm recipe (tuned, random_state={seed})"] = _Tuned(
-                        target=info.target,
-                        m=info.m,
-                        budget=args.budget,
-                        random_state=seed,
+                    models[f"sklstm recipe (tuned, random_state={seed})"] = (
+                        TunedLSTMForecaster(
+                            target=info.target,
+                            m=info.m,
+                            budget=args.budget,
+                            random_state=seed,
+                        )
                     )
             for label, model in models.items():
                 result = evaluate_forecaster(
@@ -155,9 +96,10 @@ def main(argv=None):
                     horizon=horizon,
                     n_test=info.n_test,
                     m=info.m,
+                    return_estimator=True,
                 )
-                if isinstance(model, _Tuned):
-                    search = model.last_search
+                if isinstance(model, TunedLSTMForecaster):
+                    search = result["estimator"].search_
                     chosen = {
                         k.split("__")[-1]: v for k, v in search.best_params_.items()
                     }
@@ -169,7 +111,7 @@ def main(argv=None):
                         {
                             "dataset": name,
                             "h": horizon,
-                            "seed": model.kwargs["random_state"],
+                            "seed": model.random_state,
                             "MASE": result["MASE"],
                             "best classical": f"{best_name} {best_mase}",
                             "ratio": result["MASE"] / best_mase,

@@ -281,14 +281,16 @@ def measure_throughput(engine):
 
 
 def measure_recipe(engine):
-    import inspect
-
-    from accuracy import _Tuned  # benchmarks/accuracy.py: the search as a model
-
     import sklstm
     from sklstm.datasets import load_airpassengers
     from sklstm.forecasting import evaluate_forecaster
-    from sklstm.recipe import make_lstm_forecaster, tune_lstm_forecaster
+    from sklstm.recipe import make_lstm_forecaster
+
+    try:  # the search as one estimator (revisions from 2026-12-07 on)
+        from sklstm.recipe import TunedLSTMForecaster
+    except ImportError:
+        _emit(part="recipe", engine=engine, skipped="no TunedLSTMForecaster")
+        return
 
     # the same work on every revision: a fixed grid, baseline and log space,
     # one network per fit, no seasonal lags, the whole correction
@@ -298,10 +300,7 @@ def measure_recipe(engine):
         if "regressor__lstm__estimator__units" in params
         else "regressor__lstm__"
     )
-    extra = {}
-    if "shrinkages" in inspect.signature(tune_lstm_forecaster).parameters:
-        extra = {"shrinkages": (1.0,), "n_seeds": 1, "seasonal_lags": None}
-    search = _Tuned(
+    search = TunedLSTMForecaster(
         target="passengers",
         m=12,
         log=True,
@@ -311,7 +310,9 @@ def measure_recipe(engine):
             f"{lstm}n_layers": [1, 2],
             f"{lstm}dropout": [0.0, 0.2],
         },
-        **extra,
+        shrinkages=(1.0,),
+        n_seeds=1,
+        lstm_params={"seasonal_lags": None},
     )
     result = evaluate_forecaster(
         search,

@@ -25,7 +25,6 @@ import time
 
 import numpy as np
 import pandas as pd
-from accuracy import _Tuned
 
 from sklstm.datasets import DATASETS
 from sklstm.forecasting import (
@@ -35,7 +34,7 @@ from sklstm.forecasting import (
     interval_scores,
     train_test_split_series,
 )
-from sklstm.forecasting._supervised import _resolve_n_test
+from sklstm.recipe import TunedLSTMForecaster
 
 COVERAGE = 0.9
 
@@ -54,7 +53,7 @@ def _cell(info, frame, horizon, args):
     X_train, X_test, y_train, y_test = train_test_split_series(
         frame, info.target, horizon=horizon, n_test=info.n_test
     )
-    n_train = len(frame) - _resolve_n_test(info.n_test, len(frame))
+    n_train = len(frame) - len(X_test)  # the test part: one row per point
     history = frame[info.target].iloc[:n_train].to_numpy(dtype=float)
     positive = bool((frame[info.target] > 0).all())
     rows = []
@@ -100,7 +99,7 @@ def _cell(info, frame, horizon, args):
     )
     if args.no_recipe:
         return rows
-    recipe = _Tuned(
+    recipe = TunedLSTMForecaster(
         target=info.target, m=info.m, budget=args.budget, random_state=args.seed
     )
     model = ConformalForecaster(recipe, method="split", target=info.target)

@@ -7,18 +7,17 @@ with ``make_supervised(horizon=1)`` and runs
 ``tune_lstm_forecaster(X, y, target="load", m=(48, 336), random_state=0)``
 (the default budget) on it, printing where the time goes:
 
-- baseline selection: ``select_baseline``'s candidates, fitted and scored on
-  the folds (everything inside it);
 - LSTM fit / LSTM predict: ``LSTMRegressor.fit`` / ``predict``;
-- recipe baseline: the chosen baseline's fits and predictions inside the
-  search's candidates (forecasters' ``fit`` / ``predict``);
+- recipe baseline: the forecasters' ``fit`` / ``predict``: the candidates of
+  baseline selection on the folds, and the chosen baseline inside the
+  search's candidates (before 2026-12-07 selection was a phase of its own);
 - feature steps: the transformers of ``sklstm.preprocessing`` and the
   ``StandardScaler`` (fit, transform), ``Windower`` included;
 - other: the rest (GridSearchCV, scoring, Python glue).
 
 Each phase counts exclusive time: a call inside another timed call counts for
-the innermost one only, except inside baseline selection and the LSTM's fit
-and predict, which count whole.
+the innermost one only, except inside the LSTM's fit and predict and the
+forecasters' fit and predict, which count whole.
 
 ``--compare DIR`` runs the same search with the code in the checkout ``DIR``
 (e.g. a ``git worktree`` of an older commit) and with this checkout, each in a
@@ -140,12 +139,10 @@ def _instrument():
 
     import sklstm.forecasting as fc
     import sklstm.preprocessing as pp
-    import sklstm.recipe._tune as tune
     from sklstm.compose import SeedAveragingRegressor
     from sklstm.models import LSTMRegressor
 
     timer = _PhaseTimer()
-    timer.wrap(tune, "_select_baseline", "baseline selection", absorb=True)
     # the seeds of one fit may train side by side in threads: their average's
     # fit is the wall time, the networks' fits are counted
     timer.wrap(SeedAveragingRegressor, "fit", "LSTM fit", absorb=True, counted=False)

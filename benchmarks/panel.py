@@ -60,7 +60,7 @@ from sklstm.forecasting import (
     SeasonalNaiveForecaster,
     evaluate_forecaster,
 )
-from sklstm.recipe._tuned import _TunedRecipe
+from sklstm.recipe import TunedLSTMForecaster
 
 TARGET, M = "employed", 12
 CLASSICAL = {
@@ -138,7 +138,7 @@ def _classical(panel, frames, args):
 
 def _make_recipe(args):
     """The tuned recipe under the benchmark's settings (global or per series)."""
-    return _TunedRecipe(
+    return TunedLSTMForecaster(
         target=TARGET,
         m=M,
         budget=args.budget,
@@ -251,7 +251,7 @@ def main(argv=None):
         labels = labels[: args.series]
         panel = panel.loc[panel.index.get_level_values(0).isin(labels)]
     if not args.baselines_only:
-        import sklstm.models._tf  # noqa: F401  TensorFlow loads before any timing
+        import tensorflow  # noqa: F401  TensorFlow loads before any timing
     if args.per_series_only:
         return _per_series_fits(panel, labels, args)
     scores, rows = _classical(panel, _series_frames(panel, labels), args)

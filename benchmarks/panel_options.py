@@ -31,9 +31,11 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklstm.datasets import load_us_employment
 from sklstm.forecasting import evaluate_forecaster
 from sklstm.preprocessing import SeriesScaler
-from sklstm.recipe import make_lstm_forecaster, tune_lstm_forecaster
-from sklstm.recipe._build import resolve_log_columns
-from sklstm.recipe._selection import _select_baseline
+from sklstm.recipe import (
+    TunedLSTMForecaster,
+    make_lstm_forecaster,
+    select_baseline,
+)
 
 TARGET, M = "employed", 12
 OPTIONS = {
@@ -53,29 +55,6 @@ TUNED = {
 }
 
 
-class _TunedWith(RegressorMixin, BaseEstimator):
-    """tune_lstm_forecaster with recipe options, as panel.py's _TunedRecipe."""
-
-    def __init__(self, *, options=None, random_state=0):
-        self.options = options
-        self.random_state = random_state
-
-    def fit(self, X, y):
-        self.search_ = tune_lstm_forecaster(
-            X,
-            y,
-            target=TARGET,
-            m=M,
-            budget="quick",
-            random_state=self.random_state,
-            **(self.options or {}),
-        )
-        return self
-
-    def predict(self, X):
-        return self.search_.best_estimator_.predict(X)
-
-
 class _FixedRecipe(RegressorMixin, BaseEstimator):
     """The recipe on the training rows: baseline by CV, then one network."""
 
@@ -85,9 +64,8 @@ class _FixedRecipe(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         options = dict(self.options or {})
-        log_columns = resolve_log_columns(X, TARGET, "panel_options")
-        _, _, baseline = _select_baseline(
-            X, y, target=TARGET, m=M, log=True, n_splits=3, log_columns=log_columns
+        _, _, baseline = select_baseline(
+            X, y, target=TARGET, m=M, log=True, return_estimator=True
         )
         build = {k: options.pop(k) for k in list(options) if k in BUILD}
         self.model_ = make_lstm_forecaster(
@@ -98,11 +76,7 @@ class _FixedRecipe(RegressorMixin, BaseEstimator):
             random_state=self.random_state,
             **build,
         )
-        self.model_.set_params(
-            regressor__log__columns=log_columns,
-            regressor__log__others="passthrough",
-            **options,
-        )
+        self.model_.set_params(**options)
         self.model_.fit(X, y)
         return self
 
@@ -128,9 +102,18 @@ def main(argv=None):
             start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                make = _TunedWith if args.tuned else _FixedRecipe
+                if args.tuned:
+                    model = TunedLSTMForecaster(
+                        target=TARGET,
+                        m=M,
+                        budget="quick",
+                        random_state=seed,
+                        lstm_params=options,
+                    )
+                else:
+                    model = _FixedRecipe(options=options, random_state=seed)
                 result = evaluate_forecaster(
-                    make(options=options, random_state=seed),
+                    model,
                     panel,
                     target=TARGET,
                     horizon=1,

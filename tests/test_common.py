@@ -12,6 +12,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import sklstm
 import sklstm.forecasting
+import sklstm.recipe
 from sklstm import (
     LSTMClassifier,
     LSTMRegressor,
@@ -27,6 +28,7 @@ from sklstm.forecasting import (
     SeasonalNaiveForecaster,
     SeriesChoiceForecaster,
 )
+from sklstm.recipe import TunedLSTMForecaster
 
 # A tiny, fast network: the checks test the API, not accuracy.
 _LSTM = LSTMRegressor(units=4, epochs=2, batch_size=16, random_state=0)
@@ -52,6 +54,14 @@ _INSTANCES = {
             ("naive", NaiveForecaster()),
             ("seasonal", SeasonalNaiveForecaster(m=2)),
         ]
+    ),
+    # one fixed candidate, one fold pair, the naive baseline: the API, not a search
+    "TunedLSTMForecaster": TunedLSTMForecaster(
+        baseline="naive",
+        param_grid={"regressor__window__window": [2]},
+        shrinkages=(1.0,),
+        n_splits=2,
+        lstm_params={"units": 2, "epochs": 1, "moving_average": 2},
     ),
     # the checks' data is one series (no panel index): the default member
     "SeriesChoiceForecaster": SeriesChoiceForecaster(
@@ -115,6 +125,20 @@ EXPECTED_FAILED_CHECKS = {
             "tests/test_classifier.py"
         ),
     },
+    "TunedLSTMForecaster": {
+        **_TIME_AWARE,
+        **{
+            f"check_regressors_train{variant}": (
+                "one 1-epoch, 2-unit check network on 2 folds scores below R^2 "
+                "0.5 by design; tuning is tested in tests/test_recipe_tuned.py"
+            )
+            for variant in [
+                "",
+                "(readonly_memmap=True)",
+                "(readonly_memmap=True,X_dtype=float32)",
+            ]
+        },
+    },
     "LagFeatures": _TIME_AWARE,
     "RollingFeatures": _TIME_AWARE,
     "DiffFeatures": _TIME_AWARE,
@@ -129,7 +153,13 @@ EXPECTED_FAILED_CHECKS = {
 
 def _public_classes():
     """Every public estimator class: sklstm's top level and its subpackages."""
-    modules = [sklstm, sklstm.forecasting, sklstm.compose, sklstm.preprocessing]
+    modules = [
+        sklstm,
+        sklstm.forecasting,
+        sklstm.compose,
+        sklstm.preprocessing,
+        sklstm.recipe,
+    ]
     found = {}
     for module in modules:
         for name in module.__all__:

@@ -24,11 +24,13 @@ from ._forecast import forecast
 from ._metrics import forecast_scores, mean_absolute_scaled_error
 from ._naive import NaiveForecaster, SeasonalNaiveForecaster
 from ._panel import to_panel
+from ._protocol_baselines import BASELINE_KINDS, protocol_baselines
 from ._ridge import RidgeLagForecaster
 from ._splits import PanelTimeSeriesSplit
 from ._supervised import make_supervised, train_test_split_series
 
 __all__ = [
+    "BASELINE_KINDS",
     "AirlineForecaster",
     "CombinedForecaster",
     "ConformalForecaster",
@@ -43,6 +45,7 @@ __all__ = [
     "interval_scores",
     "make_supervised",
     "mean_absolute_scaled_error",
+    "protocol_baselines",
     "to_panel",
     "train_test_split_series",
 ]

@@ -240,7 +240,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if self.cv is not None and not isinstance(self.cv, Integral):
             return self.cv
         if self.cv is None:
-            own = getattr(self.estimator, "cv", None)
+            # a search's own folds (TunedLSTMForecaster holds its search)
+            fitted = getattr(self, "estimator_", self.estimator)
+            own = getattr(getattr(fitted, "search_", fitted), "cv", None)
             if hasattr(own, "split"):
                 return own
         n_splits = 3 if self.cv is None else self.cv

@@ -31,7 +31,8 @@ One job per module: ``_build`` assembles the estimator
 (:func:`make_lstm_forecaster`), ``_baselines`` holds the candidate baselines,
 ``_selection`` chooses among them (:func:`select_baseline`), ``_shrinkage``
 scores the share of the correction inside the search, ``_tune`` runs the search
-(:func:`tune_lstm_forecaster`), and ``_folds`` holds the folds, scores and
+(:func:`tune_lstm_forecaster`), ``_tuned`` holds it as an estimator
+(:class:`TunedLSTMForecaster`), and ``_folds`` holds the folds, scores and
 argument checks they share.
 """
 
@@ -39,10 +40,12 @@ from ._build import make_lstm_forecaster
 from ._selection import select_baseline
 from ._shrinkage import SHRINKAGES
 from ._tune import DEFAULT_PARAM_GRIDS, tune_lstm_forecaster
+from ._tuned import TunedLSTMForecaster
 
 __all__ = [
     "DEFAULT_PARAM_GRIDS",
     "SHRINKAGES",
+    "TunedLSTMForecaster",
     "make_lstm_forecaster",
     "select_baseline",
     "tune_lstm_forecaster",

@@ -30,7 +30,9 @@ PER_SERIES = "per series"
 _N_COMBINED = 6
 
 
-def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
+def select_baseline(
+    X, y, *, target, m=1, log=False, n_splits=3, return_estimator=False
+):
     """Pick the baseline the recipe's LSTM should correct, by time-ordered CV.
 
     Scores, on time-ordered folds of the training rows alone (``n_splits``
@@ -88,6 +90,9 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
         :class:`~sklstm.exceptions.LogSpaceWarning`, pass through).
     n_splits : int, default=3
         Number of validation folds.
+    return_estimator : bool, default=False
+        Also return the chosen baseline as an unfitted estimator, to pass as
+        :func:`make_lstm_forecaster`'s ``baseline``.
 
     Returns
     -------
@@ -102,6 +107,8 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
         Mean absolute error of each candidate (and pair) over the folds (on a
         panel: the scale-free score above, and "per series" its
         cross-validated score).
+    estimator : estimator
+        With ``return_estimator=True``: the chosen baseline, unfitted.
 
     See Also
     --------
@@ -120,10 +127,10 @@ def select_baseline(X, y, *, target, m=1, log=False, n_splits=3):
     (36.5, 10.1, 8.9)
     """
     log_columns = resolve_log_columns(X, target, "select_baseline") if log else None
-    name, scores, _ = _select_baseline(
+    name, scores, estimator = _select_baseline(
         X, y, target=target, m=m, log=log, n_splits=n_splits, log_columns=log_columns
     )
-    return name, scores
+    return (name, scores, estimator) if return_estimator else (name, scores)
 
 
 def _fold_predictions(estimator, X, y, folds, truths):

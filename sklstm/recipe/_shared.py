@@ -52,7 +52,7 @@ def _fingerprint(X, y):
     """A hash of the training rows: their values, index and column names."""
     parts = []
     for data in (X, y):
-        if hasattr(data, "index"):  # pandas: the time index and the names too
+        if isinstance(data, (pd.Series, pd.DataFrame)):  # the index and names too
             names = getattr(data, "columns", [getattr(data, "name", None)])
             parts += [_index_hashes(data.index), [str(c) for c in names]]
         parts.append(np.asarray(data))

@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import (
     Options,
     RealNotInt,
     StrOptions,
+    validate_params,
 )
 from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import (
@@ -35,4 +36,5 @@ __all__ = [
     "_check_feature_names_in",
     "_fit_context",
     "validate_data",
+    "validate_params",
 ]

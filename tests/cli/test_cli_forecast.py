@@ -6,7 +6,6 @@ outputs; the error cases fail before any fit.
 
 import base64
 import contextlib
-import importlib.util
 import io
 import os
 import subprocess
@@ -91,21 +90,13 @@ def test_forecast_prints_each_step_and_a_line_per_fit(run):
     assert ("The tuned sklstm recipe wins" in out) != ("A BASELINE WINS" in out)
 
 
-def _accuracy_module():
-    spec = importlib.util.spec_from_file_location(
-        "accuracy", ROOT / "benchmarks" / "accuracy.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_backtest_equals_the_accuracy_benchmarks_evaluation(run, monkeypatch):
-    """The same data, budget and seed: the numbers of benchmarks/accuracy.py."""
+    """The same data, budget and seed: the numbers of evaluate_forecaster."""
     from sklstm.forecasting import AirlineForecaster, evaluate_forecaster
+    from sklstm.recipe import TunedLSTMForecaster
 
     _tiny(monkeypatch)
-    tuned = _accuracy_module()._Tuned(
+    tuned = TunedLSTMForecaster(
         target="passengers", m=12, budget="quick", random_state=0
     )
     table = run["backtest"].table

@@ -107,17 +107,18 @@ def _evaluate(model, panel):
 
 def _classical(panel):
     """Score the classical models; print one line each."""
-    from sklstm.forecasting import (
-        AirlineForecaster,
-        RidgeLagForecaster,
-        SeasonalNaiveForecaster,
-    )
+    from sklstm.forecasting import protocol_baselines
 
     _step(2, "the classical models (MASE: mean / median over series):")
+    # the protocol's baselines, labelled by how they use the panel
+    labels = {
+        "seasonal": "seasonal naive (per series)",
+        "airline": _AIRLINE,
+        "ridge": "ridge on 24 lags (pooled)",
+    }
     models = {
-        "seasonal naive (per series)": SeasonalNaiveForecaster(m=_M, target=_TARGET),
-        _AIRLINE: AirlineForecaster(m=_M, target=_TARGET, log=True),
-        "ridge on 24 lags (pooled)": RidgeLagForecaster(n_lags=24, target=_TARGET),
+        label: next(iter(protocol_baselines(panel, _TARGET, m=_M, kinds=kind).values()))
+        for kind, label in labels.items()
     }
     results = {}
     for name, model in models.items():
@@ -131,10 +132,10 @@ def _classical(panel):
 
 def _tuned_recipe(panel, *, budget, seed):
     """Tune the recipe on the whole panel; print what it chose."""
-    from sklstm.recipe._tuned import _TunedRecipe
+    from sklstm.recipe import TunedLSTMForecaster
 
     _step(3, f"the recipe, tuned once on all series ({budget} grid; a few minutes):")
-    model = _TunedRecipe(target=_TARGET, m=_M, budget=budget, random_state=seed)
+    model = TunedLSTMForecaster(target=_TARGET, m=_M, budget=budget, random_state=seed)
     result = _evaluate(model, panel)
     search = result["estimator"].search_
     chosen = min(search.baseline_scores_, key=search.baseline_scores_.get)

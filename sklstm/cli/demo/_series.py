@@ -387,22 +387,18 @@ def _compare_with_baselines(series, score, baseline, reference, steps):
 
 def _baselines(series, baseline, reference):
     """The classical baselines, by name (unfitted but ``reference``'s own)."""
-    from sklstm.forecasting import RidgeLagForecaster, SeasonalNaiveForecaster
+    from sklstm.forecasting import protocol_baselines
 
     info = series.info
-    baselines = {
-        f"seasonal naive (m={info.season_length})": SeasonalNaiveForecaster(
-            m=info.season_length, target=info.target
-        ),
-        f"Ridge on {info.n_lags} lags": RidgeLagForecaster(
-            n_lags=info.n_lags, target=info.target
-        ),
-    }
-    if info.m > 1:
-        growth = "multiplicative" if series.log else "additive"
-        baselines[f"seasonal naive + {growth} growth (m={info.m})"] = (
-            SeasonalNaiveForecaster(m=info.m, target=info.target, growth=growth)
-        )
+    growth = "multiplicative growth" if series.log else "additive growth"
+    baselines = protocol_baselines(
+        series.frame,
+        info.target,
+        m=info.m,
+        season_length=info.season_length,
+        n_lags=info.n_lags,
+        kinds=["seasonal", "ridge", growth],
+    )
     # what the LSTM corrects, alone: the network's share of the result
     baselines[f"{baseline}, alone"] = reference
     return baselines

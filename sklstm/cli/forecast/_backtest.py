@@ -43,49 +43,18 @@ class Backtest:
         return getattr(model, "estimator_", model).search_
 
 
-def n_lags(m):
-    """Lags of the Ridge baseline: two seasons, at least 14 (as the protocol's k)."""
-    return max(2 * m, 14)
-
-
-def baselines(frame, target, m):
-    """The protocol's baselines for this series, by name (unfitted)."""
-    from sklstm.forecasting import (
-        AirlineForecaster,
-        NaiveForecaster,
-        RidgeLagForecaster,
-        SeasonalNaiveForecaster,
-    )
-
-    positive = bool((frame[target] > 0).all())
-    models = {"naive": NaiveForecaster(target=target)}
-    if m > 1:
-        models[f"seasonal naive (m={m})"] = SeasonalNaiveForecaster(m=m, target=target)
-    k = n_lags(m)
-    models[f"RidgeCV lags 1..{k}"] = RidgeLagForecaster(n_lags=k, target=target)
-    if m > 1:
-        for growth in ["additive"] + (["multiplicative"] if positive else []):
-            models[f"seasonal naive + {growth} growth (m={m})"] = (
-                SeasonalNaiveForecaster(m=m, target=target, growth=growth)
-            )
-        models[f"airline model (m={m}{', log' if positive else ''})"] = (
-            AirlineForecaster(m=m, target=target, log=positive)
-        )
-    if frame.shape[1] > 1:
-        models[f"RidgeCV lags 1..{k} + exog lags"] = RidgeLagForecaster(
-            n_lags=k, target=target, exog=True
-        )
-    return models
-
-
 def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
     """Score the baselines, then the tuned recipe, on the file's last rows."""
-    from sklstm.forecasting import ConformalForecaster, evaluate_forecaster
-    from sklstm.recipe._tuned import _TunedRecipe
+    from sklstm.forecasting import (
+        ConformalForecaster,
+        evaluate_forecaster,
+        protocol_baselines,
+    )
+    from sklstm.recipe import TunedLSTMForecaster
 
     frame, target = data.frame, data.target
-    models = baselines(frame, target, m)
-    models[RECIPE] = _TunedRecipe(
+    models = protocol_baselines(frame, target, m=m)
+    models[RECIPE] = TunedLSTMForecaster(
         target=target, m=m, budget=budget, random_state=seed, n_jobs=n_jobs, verbose=1
     )
     rows, fitted = [], {}
