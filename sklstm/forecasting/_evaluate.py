@@ -9,6 +9,7 @@ from sklearn.base import clone
 from ._coverage import check_coverage, interval_scores
 from ._metrics import forecast_scores
 from ._panel_framing import is_panel, series_blocks
+from ._refit import check_refit, refit_forecasts, scored_rows
 from ._supervised import _check_frame, _resolve_n_test, train_test_split_series
 
 __all__ = ["evaluate_forecaster"]
@@ -24,6 +25,9 @@ def evaluate_forecaster(
     m=1,
     coverage=None,
     return_estimator=False,
+    refit=False,
+    window="expanding",
+    stride=1,
 ):
     """Score one estimator under the accuracy protocol (ACCURACY-PROTOCOL.md).
 
@@ -68,8 +72,22 @@ def evaluate_forecaster(
         coverage (e.g. 0.9): it must have ``predict_interval``
         (:class:`ConformalForecaster` gives any forecaster one).
     return_estimator : bool, default=False
-        Also return the fitted clone (``result["estimator"]``), e.g. to see
-        what a search chose or to plot its test forecasts.
+        Also return the fitted clone (``result["estimator"]``; with refits, the
+        last one), e.g. to see what a search chose or to plot its test
+        forecasts.
+    refit : bool or int, default=False
+        False: one fit on the training part, as the protocol says. True: a new
+        clone before every scored origin; an int k: before every k-th scored
+        origin, each fitted on every row whose targets are known at its first
+        origin (for a panel, on every series' rows at the same offset into its
+        test part) and forecasting its k origins with the true history.
+    window : {"expanding", "fixed"}, default="expanding"
+        With ``refit``: train each refit on all rows known by then
+        ("expanding"), or on as many of the latest as the training part holds
+        ("fixed", a sliding window).
+    stride : int, default=1
+        Score every ``stride``-th origin (the first one always); the others are
+        neither scored nor, with ``refit``, counted for it.
 
     Returns
     -------
@@ -80,7 +98,8 @@ def evaluate_forecaster(
         test values inside their interval), ``width`` (the mean width) and
         ``MSIS`` (the mean scaled interval score, on the MASE scale), as in
         :func:`interval_scores`. With ``return_estimator``, also ``estimator``,
-        the clone fitted on the train part.
+        the clone fitted on the train part. With ``refit``, ``fit_seconds`` is
+        the time of all fits and ``n_fits`` their number (also with ``stride``).
 
         For a panel, each of these scores is the mean over series of the
         series' own score (MAPE is NaN unless every series is strictly
@@ -122,6 +141,16 @@ def evaluate_forecaster(
     >>> {name: round(result[name], 3) for name in ("MASE", "coverage", "MSIS")}
     {'MASE': 0.401, 'coverage': 0.917, 'MSIS': 2.306}
 
+    Refit every 12 origins on the data known at each (3 fits for the 25
+    twelve-step origins of the test years), scoring every origin:
+
+    >>> from sklstm.forecasting import RidgeLagForecaster
+    >>> result = evaluate_forecaster(
+    ...     RidgeLagForecaster(n_lags=24, target="passengers"), load_airpassengers(),
+    ...     target="passengers", horizon=12, n_test=36, m=12, refit=12)
+    >>> result["n_fits"]
+    3
+
     On a panel, every series has its own MASE scale:
 
     >>> import pandas as pd
@@ -143,12 +172,25 @@ def evaluate_forecaster(
     X_train, X_test, y_train, y_test = train_test_split_series(
         frame, target, horizon=horizon, n_test=n_test
     )
-    model = clone(estimator)
-    start = time.perf_counter()
-    model.fit(X_train, y_train)
-    fit_seconds = time.perf_counter() - start
-
-    y_true, y_pred, bounds = _predict(model, X_test, y_test, horizon, coverage)
+    every = check_refit(refit, window, stride)
+    if every is None and stride == 1:  # the protocol: one fit
+        model = clone(estimator)
+        start = time.perf_counter()
+        model.fit(X_train, y_train)
+        fit_seconds = time.perf_counter() - start
+        y_true, y_pred, bounds = _predict(model, X_test, y_test, horizon, coverage)
+        scored = _scored_mask(X_test, horizon, 1)
+    else:
+        y_pred, bounds, scored, fit_seconds, n_fits, model = refit_forecasts(
+            estimator,
+            (X_train, X_test, y_train, y_test),
+            horizon=horizon,
+            refit=every,
+            window=window,
+            stride=stride,
+            coverage=coverage,
+        )
+        y_true = y_test.to_numpy(dtype=np.float64)
     if is_panel(frame):
         scores = _panel_scores(
             frame,
@@ -157,16 +199,18 @@ def evaluate_forecaster(
             y_true,
             y_pred,
             bounds,
+            scored,
             n_test=n_test,
-            horizon=horizon,
             m=m,
             coverage=coverage,
         )
     else:
         n_train = len(frame) - _resolve_n_test(n_test, len(frame))
         history = frame[target].iloc[:n_train].to_numpy(dtype=np.float64)
-        scores = _scores(y_true, y_pred, bounds, history, horizon, m, coverage)
+        scores = _scores(y_true, y_pred, bounds, history, scored, m, coverage)
     scores["fit_seconds"] = fit_seconds
+    if every is not None or stride != 1:
+        scores["n_fits"] = n_fits
     if return_estimator:
         scores["estimator"] = model
     return scores
@@ -217,9 +261,17 @@ def _predict(model, X_test, y_test, horizon, coverage):
     return y_true, y_pred, bounds
 
 
-def _scores(y_true, y_pred, bounds, history, horizon, m, coverage):
-    """The protocol's scores of one series' test rows, its bridge rows left out."""
-    scored = slice(horizon - 1, None)  # drop the bridge rows
+def _scored_mask(X_test, horizon, stride):
+    """The scored test rows of every series: bridge rows and strides left out."""
+    scored = np.zeros(len(X_test), dtype=bool)
+    blocks = series_blocks(X_test.index) if is_panel(X_test) else [(0, 0, len(X_test))]
+    for _, start, stop in blocks:
+        scored[start + scored_rows(stop - start, horizon, stride)] = True
+    return scored
+
+
+def _scores(y_true, y_pred, bounds, history, scored, m, coverage):
+    """The protocol's scores of one series' scored test rows."""
     scores = forecast_scores(y_true[scored], y_pred[scored], y_train=history, m=m)
     if coverage is not None:
         scores.update(
@@ -235,7 +287,9 @@ def _scores(y_true, y_pred, bounds, history, horizon, m, coverage):
     return scores
 
 
-def _panel_scores(frame, target, test_index, y_true, y_pred, bounds, **protocol):
+def _panel_scores(
+    frame, target, test_index, y_true, y_pred, bounds, scored, **protocol
+):
     """Scores per series (each on its own MASE scale), their means and median MASE."""
     n_test = protocol.pop("n_test")
     rows = {}
@@ -248,7 +302,12 @@ def _panel_scores(frame, target, test_index, y_true, y_pred, bounds, **protocol)
         series_bounds = None if bounds is None else bounds[part]
         try:
             rows[label] = _scores(
-                y_true[part], y_pred[part], series_bounds, history, **protocol
+                y_true[part],
+                y_pred[part],
+                series_bounds,
+                history,
+                scored[part],
+                **protocol,
             )
         except ValueError as exc:
             raise ValueError(f"In series {label!r} of the panel: {exc}") from exc
