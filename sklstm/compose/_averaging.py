@@ -58,10 +58,9 @@ class SeedAveragingRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         processes: the copies of a network share the process's TensorFlow
         and its traced graphs). None means 1, -1 one per core. Each copy's
         fit depends on its seed alone, so the fitted copies are the same for
-        every ``n_jobs``. For :class:`~sklstm.LSTMRegressor` copies on a CPU,
-        3 copies of 2 x LSTM(16) at once took 8.7 s against 23.2 s one after
-        the other on 2 cores (``benchmarks/engine.py --only seed-threads``);
-        shorter fits gained less (0.5-0.75x in probes).
+        every ``n_jobs``; on a CPU, copies of :class:`~sklstm.LSTMRegressor`
+        side by side take less time than one after the other
+        (``benchmarks/engine.py --only seed-threads``).
 
     Attributes
     ----------

@@ -139,11 +139,10 @@ _DOCS = {
         ``recurrent_dropout``). Non-zero disables the fused cuDNN kernel.
     unroll : "auto" or bool, default="auto"
         Unroll the recurrent loop over the window's steps (Keras' ``unroll``):
-        the same arithmetic as one graph op per step instead of a loop. On a
-        CPU a fit then takes 0.49-0.55x the time for windows of 6 to 32 steps
-        (6 epochs of 3,000 windows; predictions equal within 1e-6;
-        ``python benchmarks/engine.py --only unroll``); on a GPU it rules out
-        the fused cuDNN kernel. "auto": unroll when TensorFlow sees no GPU and
+        the same arithmetic as one graph op per step instead of a loop, which
+        on a CPU is about twice as fast for short windows (``python
+        benchmarks/engine.py --only unroll``); on a GPU it rules out the fused
+        cuDNN kernel. "auto": unroll when TensorFlow sees no GPU and
         the window has at most 64 steps.
     l1 : float, default=0.0
         L1 penalty on the kernels chosen by ``regularize``.

@@ -290,8 +290,7 @@ def make_lstm_forecaster(
         for every period p of ``m`` (the values one and two seasons before the
         step forecast); none without a season, and none with
         ``baseline="seasonal"``, whose inputs are seasonal differences already
-        (on AirPassengers at 12 steps, averages of 4 networks scored MASE 0.676
-        and 0.666 with these lags there, 0.530 and 0.490 without). None: none.
+        (the lags did not help there: see the benchmarks page). None: none.
     n_seeds : int, default=1
         Networks trained with different seeds and averaged
         (:class:`~sklstm.compose.SeedAveragingRegressor`); their seeds are
@@ -308,7 +307,7 @@ def make_lstm_forecaster(
         Against outliers in the target: clip the residuals the LSTM learns to
         this many inter-quartile ranges beyond their quartiles
         (:class:`~sklstm.compose.ResidualRegressor`'s ``clip_residual``; 3.0
-        is the measured choice, see Notes). None: no clipping.
+        is a good start, see Notes). None: no clipping.
     scale_by_series : bool, default=False
         On a panel: standardize the network's inputs per series
         (:class:`~sklstm.preprocessing.SeriesScaler`, statistics of each
@@ -317,13 +316,12 @@ def make_lstm_forecaster(
         (``ResidualRegressor(scale_residual="series")``), so that series of
         very different levels and volatilities weigh alike in its loss.
         False: one scaler and one target scale for all rows. On one series
-        both are the same (no change). See Notes for what it measured.
+        both are the same (no change).
     series_identity : {None, "onehot"}, default=None
         On a panel: give the network one 0/1 input column per series seen in
         fit (:class:`~sklstm.preprocessing.SeriesOneHot`; a series unseen in
         fit gets zeros). None: the network sees only the series' values. No
-        change on one series. See Notes for what it measured; an embedding of
-        the series is not offered.
+        change on one series.
     random_state : int, RandomState instance or None, default=0
         Draws the seeds of the LSTMs.
     **lstm_params : dict
@@ -358,15 +356,10 @@ def make_lstm_forecaster(
     training with one :class:`~sklstm.exceptions.MissingTargetWarning` saying
     how many; they stay in ``X`` as history (the LSTM gets them with sample
     weight 0). The ``clip`` step clips outliers in the inputs only; against
-    outliers in the target pass ``clip_residual=3.0``. Measured with 6 target
-    values of the training part made outliers and a clean test part (one-step
-    MAE, recipe defaults otherwise, mean over seeds): on AirPassengers (values
-    x3 or /3, 5 seeds) 23.41 without clipping, 15.47 with ``clip_residual=3.0``,
-    37.34 with ``loss="huber"`` instead, 13.21 on the clean series; on Seattle
-    temp_max (+-6 standard deviations, 3 seeds) 2.295, 2.259, 2.272 and 2.206.
-    On the clean series ``clip_residual=3.0`` clipped no residual (same MAE).
-    ``benchmarks/target_outliers.py`` reruns this (those figures predate the
-    seasonal lag features).
+    outliers in the target pass ``clip_residual=3.0``, which beat a Huber loss
+    on outlier-ridden training parts and clipped nothing on clean ones
+    (``benchmarks/target_outliers.py``; the figures are on the benchmarks
+    page of the documentation).
 
     Panels. On a panel (a (series, time) MultiIndex, e.g. from
     :func:`~sklstm.forecasting.make_supervised` of a long frame) one global
@@ -382,20 +375,9 @@ def make_lstm_forecaster(
     series (the last ``validation_fraction`` of the windows in time order),
     not the last series.
 
-    Panel options, measured on the first 20 series of ``load_us_employment``
-    (last 24 months as test, horizon 1, MASE mean / median over series, seeds
-    0 and 1; ``benchmarks/panel_options.py``). Tuned (``--tuned``, quick
-    budget): the default scored 0.108 / 0.096 with both seeds (the search
-    kept none of the network's correction, shrinkage 0: the baseline alone);
-    ``scale_by_series=True`` the same (shrinkage 0); ``series_identity=
-    "onehot"`` 0.105 / 0.091 and 0.103 / 0.084 (shrinkage 0.25 and 0.5);
-    both 0.108 / 0.096. One fixed recipe with the whole correction
-    (shrinkage 1): default
-    0.105 / 0.097 and 0.108 / 0.092; inputs scaled per series alone 0.143 /
-    0.105 and 0.143 / 0.107; the residual scaled per series alone 0.108 /
-    0.091 and 0.105 / 0.088; ``scale_by_series=True`` (both) 0.106 / 0.086
-    and 0.104 / 0.085; one-hot identity 0.116 / 0.099 and 0.109 / 0.090.
-    Neither option helped in both settings, so both stay off by default.
+    ``scale_by_series`` and ``series_identity`` are off by default: neither
+    helped on ``load_us_employment`` (``benchmarks/panel_options.py``; the
+    figures are on the benchmarks page of the documentation).
 
     Examples
     --------

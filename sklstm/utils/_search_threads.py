@@ -138,11 +138,10 @@ def search_threads(n_jobs=None):
     Notes
     -----
     Results equal those of ``n_jobs=1`` for the same seeds: every fit depends
-    on its own seed only, and joblib returns results in their order. On the
-    first search of a process (8 candidates, 4 architectures, 2 folds, see
-    ``benchmarks/parallel.py``) it is the difference between threads that pay
-    off from the first search and threads that only pay off once every
-    network is traced.
+    on its own seed only, and joblib returns results in their order. Sharing
+    the traced graphs is what makes threads pay off from the first search of
+    a process, not only once every network is traced
+    (``benchmarks/parallel.py``).
 
     Examples
     --------
