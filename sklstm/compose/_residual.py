@@ -13,9 +13,9 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting._coverage import check_coverage
-from sklstm.preprocessing._panel import panel_of
 from sklstm.utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from sklstm.utils._padding import collect_padding
+from sklstm.utils._panel import panel_of
 
 _NAN_HINT = (
     "ResidualRegressor: a step got NaN. Fill the gaps in X causally with "

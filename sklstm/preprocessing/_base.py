@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from sklstm.preprocessing._panel import _PanelMixin, panel_of, time_labels
+from sklstm.preprocessing._panel import _PanelMixin
 from sklstm.utils._compat import (
     Interval,
     StrOptions,
@@ -39,6 +39,7 @@ from sklstm.utils._compat import (
     validate_data,
 )
 from sklstm.utils._padding import report_padding, same_start
+from sklstm.utils._panel import panel_of, time_labels
 from sklstm.utils._time import continues, next_label
 
 _FLOAT_DTYPES = (np.float64, np.float32)
@@ -47,7 +48,7 @@ _FLOAT_DTYPES = (np.float64, np.float32)
 def _time_index(X):
     """Return the index of ``X`` if it can order rows in time, else None.
 
-    See :func:`~sklstm.preprocessing._panel.time_labels` (a ``ValueError`` for a
+    See :func:`~sklstm.utils._panel.time_labels` (a ``ValueError`` for a
     duplicated or unsorted date index).
     """
     index = getattr(X, "index", None)

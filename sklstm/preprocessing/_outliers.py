@@ -8,8 +8,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _check_no_all_nan, _validate_X
-from sklstm.preprocessing._panel import panel_of
 from sklstm.utils._compat import Interval, StrOptions, _fit_context
+from sklstm.utils._panel import panel_of
 
 _DEFAULT_FACTOR = {"iqr": 1.5, "zscore": 3.0, "mad": 3.0}
 _MAD_TO_STD = 1.4826  # MAD * 1.4826 estimates the std of normal data

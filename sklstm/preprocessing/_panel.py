@@ -8,92 +8,21 @@ transformers compute within each series: row 0 of a series is a first row
 (padded, or continued from that series' training end), never the next row of
 the series above it.
 
-This module detects and checks panels and runs a transformer series by
-series; the estimators live in the sibling modules.
+This module runs a transformer series by series; the one panel parser is
+:func:`sklstm.utils._panel.parse_panel`, and the estimators live in the
+sibling modules.
 """
 
 import copy
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from sklstm.utils._padding import gather_padding, report_padding
+from sklstm.utils._panel import panel_of
 from sklstm.utils._time import next_labels
 
-
-def time_labels(index):
-    """Return ``index`` if it can order rows in time, else None.
-
-    A :class:`pandas.DatetimeIndex` or :class:`pandas.PeriodIndex` must be
-    sorted and unique (a ``ValueError`` otherwise). An integer index counts
-    only when it is strictly increasing; any other index gives None.
-    """
-    if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        if not index.is_unique:
-            duplicated = index[index.duplicated()][:3].tolist()
-            raise ValueError(
-                f"X has a duplicated {type(index).__name__} (e.g. {duplicated}): "
-                "time-aware transformers need one row per time step; aggregate or "
-                "drop the duplicates first."
-            )
-        if not index.is_monotonic_increasing:
-            raise ValueError(
-                f"X has an unsorted {type(index).__name__}: time-aware transformers "
-                "need rows in time order; sort it first with X.sort_index()."
-            )
-        return index
-    if (
-        pd.api.types.is_integer_dtype(index.dtype)
-        and index.is_unique
-        and index.is_monotonic_increasing
-    ):
-        return index
-    return None
-
-
-class Panel(NamedTuple):
-    """Where the series of a panel lie: series ``i`` is rows ``bounds[i:i+2]``."""
-
-    labels: list
-    bounds: np.ndarray
-    times: list  # per series, its time labels (None when they cannot order time)
-
-    def segments(self):
-        """Yield ``(label, rows, times)`` per series, ``rows`` a slice."""
-        for i, label in enumerate(self.labels):
-            yield label, slice(self.bounds[i], self.bounds[i + 1]), self.times[i]
-
-
-def panel_of(X):
-    """The :class:`Panel` of ``X``, or None when ``X`` is not a panel.
-
-    Raises a ``ValueError`` when the rows of a series are not contiguous, or
-    when a series' time labels are duplicated or unsorted.
-    """
-    index = getattr(X, "index", None)
-    if not isinstance(X, (pd.DataFrame, pd.Series)) or not (
-        isinstance(index, pd.MultiIndex) and index.nlevels == 2
-    ):
-        return None
-    codes, uniques = pd.factorize(index.get_level_values(0), use_na_sentinel=False)
-    starts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-    bounds = np.concatenate([[0], starts, [len(codes)]]).astype(np.intp)
-    if len(bounds) - 1 != len(uniques):
-        split = uniques[np.flatnonzero(np.bincount(codes[bounds[:-1]]) > 1)[0]]
-        raise ValueError(
-            f"X is a panel (a (series, time) MultiIndex) whose series {split!r} is "
-            "not in one block of rows: the rows of each series must be "
-            "contiguous and in time order; sort it first with X.sort_index()."
-        )
-    level = index.get_level_values(1)
-    times = []
-    for i, label in enumerate(uniques):
-        try:
-            times.append(time_labels(level[bounds[i] : bounds[i + 1]]))
-        except ValueError as exc:
-            raise ValueError(f"series {label!r} of the panel X: {exc}") from None
-    return Panel(list(uniques), bounds, times)
+__all__ = ["matching_panel", "time_ranks"]
 
 
 class _PanelMixin:

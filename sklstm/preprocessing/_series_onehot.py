@@ -6,8 +6,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _validate_X
-from sklstm.preprocessing._panel import matching_panel, panel_of
+from sklstm.preprocessing._panel import matching_panel
 from sklstm.utils._compat import _check_feature_names_in, _fit_context
+from sklstm.utils._panel import panel_of
 
 
 class SeriesOneHot(TransformerMixin, BaseEstimator):

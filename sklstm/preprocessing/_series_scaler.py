@@ -7,8 +7,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _validate_X
-from sklstm.preprocessing._panel import matching_panel, panel_of
+from sklstm.preprocessing._panel import matching_panel
 from sklstm.utils._compat import _fit_context
+from sklstm.utils._panel import panel_of
 
 
 class SeriesScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
