@@ -9,6 +9,7 @@ import importlib
 
 from sklstm.compose import ResidualRegressor, SeedAveragingRegressor
 from sklstm.preprocessing import (
+    CalendarFeatures,
     DiffFeatures,
     LagFeatures,
     LogTransformer,
@@ -40,6 +41,7 @@ _SUBMODULES = [
 ]
 
 __all__ = [
+    "CalendarFeatures",
     "DiffFeatures",
     "LSTMClassifier",
     "LSTMRegressor",

@@ -84,6 +84,56 @@ _TIME_AWARE = {
     ),
 }
 
+# CalendarFeatures reads the time of each row from the index of X; these checks
+# fit NumPy arrays (no index), which it refuses with a ValueError that says what
+# it needs. tests/test_calendar.py checks the same API properties on dated frames.
+_NEEDS_TIME_INDEX = (
+    "the check fits a NumPy array, which has no time stamps: CalendarFeatures "
+    "refuses it and asks for a DatetimeIndex or PeriodIndex (the same property "
+    "on dated frames: tests/test_calendar.py)"
+)
+_CALENDAR = {
+    **dict.fromkeys(
+        [
+            "check_dict_unchanged",
+            "check_dont_overwrite_parameters",
+            "check_dtype_object",
+            "check_estimators_dtypes",
+            "check_estimators_fit_returns_self",
+            "check_estimators_overwrite_params",
+            "check_estimators_pickle",
+            "check_estimators_pickle(readonly_memmap=True)",
+            "check_f_contiguous_array_estimator",
+            "check_fit2d_predict1d",
+            "check_fit_check_is_fitted",
+            "check_fit_idempotent",
+            "check_fit_score_takes_y",
+            "check_n_features_in",
+            "check_n_features_in_after_fitting",
+            "check_pipeline_consistency",
+            "check_readonly_memmap_input",
+            "check_transformer_data_not_an_array",
+            "check_transformer_general",
+            "check_transformer_general(readonly_memmap=True)",
+            "check_transformer_preserve_dtypes",
+        ],
+        _NEEDS_TIME_INDEX,
+    ),
+    **dict.fromkeys(
+        ["check_fit2d_1sample", "check_fit2d_1feature"],
+        "the check accepts success or an error about the sample or feature "
+        "count; a NumPy array gets the missing-time-index error instead",
+    ),
+    "check_positive_only_tag_during_fit": (
+        "the check expects fit on its array to succeed; it has no time index"
+    ),
+    "check_methods_sample_order_invariance": (
+        "a NumPy array has no time index; a permuted dated frame has an "
+        "unsorted one, which every time-aware step refuses"
+    ),
+    "check_methods_subset_invariance": _NEEDS_TIME_INDEX,
+}
+
 EXPECTED_FAILED_CHECKS = {
     "LSTMRegressor": {
         "check_estimator_tags_renamed": (
@@ -148,6 +198,7 @@ EXPECTED_FAILED_CHECKS = {
     "AirlineForecaster": _TIME_AWARE,
     "CombinedForecaster": _TIME_AWARE,
     "SeriesChoiceForecaster": _TIME_AWARE,
+    "CalendarFeatures": _CALENDAR,
 }
 
 
@@ -183,6 +234,7 @@ def _expected_failed_checks(estimator):
 def test_every_exported_estimator_is_checked():
     names = set(_public_classes())
     assert {
+        "CalendarFeatures",
         "LSTMClassifier",
         "LSTMRegressor",
         "LogTransformer",

@@ -132,7 +132,9 @@ def test_csv_files_are_small_and_shipped():
     names = sorted(item.name for item in data.iterdir() if item.name.endswith(".csv"))
     assert names == [
         "airpassengers.csv",
+        "bank_calls.csv",
         "co2.csv",
+        "insurance.csv",
         "seattle_weather.csv",
         "us_employment.csv",
         "us_employment_series.csv",

