@@ -7,6 +7,7 @@ Importing this module imports TensorFlow (about 3 s).
 """
 
 import math
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
@@ -23,7 +24,7 @@ from sklstm.models._quantiles import (
     interval_from_quantiles,
     sort_quantiles,
 )
-from sklstm.utils._compat import StrOptions
+from sklstm.utils._compat import Interval, StrOptions
 
 __all__ = ["LSTMRegressor"]
 
@@ -147,6 +148,21 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         Standardize y (per output) for training and invert the scaling on
         predict, so a target in the thousands trains like a scaled one. The
         losses in ``history_`` are then in standardized units.
+    window_norm : {"subtract", "divide"} or None, default=None
+        Make each window relative to its own level, and restore the level at
+        the output (instance normalization, as RevIN does): the level is the
+        mean of the last ``norm_steps`` values of input feature
+        ``norm_feature``, and y must be in that feature's units (e.g. the
+        logged target). "subtract" subtracts it from that feature and adds it
+        to every output (for a series in log space); "divide" divides that
+        feature by the level's magnitude and multiplies the outputs by it (for
+        raw non-negative values). So one network learns the shapes of series
+        of ten and of a hundred thousand alike. Needs ``scale_target=False``.
+        None: the windows as given.
+    norm_steps : int, default=1
+        Steps whose mean is a window's level (e.g. one season).
+    norm_feature : int, default=0
+        The input feature that carries the level (the target's column).
     {seed_parameters}
 
     Attributes
@@ -218,6 +234,9 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         "loss": [StrOptions(_LOSSES | {"quantile"}), callable],
         "quantiles": ["array-like", None],
         "scale_target": ["boolean"],
+        "window_norm": [StrOptions({"subtract", "divide"}), None],
+        "norm_steps": [Interval(Integral, 1, None, closed="left")],
+        "norm_feature": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -251,6 +270,9 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         batch_size=32,
         shuffle=True,
         scale_target=True,
+        window_norm=None,
+        norm_steps=1,
+        norm_feature=0,
         random_state=None,
         verbose=0,
     ):
@@ -282,6 +304,9 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.scale_target = scale_target
+        self.window_norm = window_norm
+        self.norm_steps = norm_steps
+        self.norm_feature = norm_feature
         self.random_state = random_state
         self.verbose = verbose
 
@@ -303,8 +328,25 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
             scale=self.scale_target, quantiles=check_quantiles(self.quantiles)
         )
 
+    def _check_window_norm(self, n_features):
+        if self.window_norm is None:
+            return
+        if self.scale_target:
+            raise ValueError(
+                f"window_norm={self.window_norm!r} restores each window's level "
+                "in the units of y, but scale_target=True rescales y; set "
+                "scale_target=False."
+            )
+        if self.norm_feature >= n_features:
+            raise ValueError(
+                f"norm_feature={self.norm_feature} is not a feature of the "
+                f"windows, which have {n_features} feature(s)."
+            )
+
     def _initialize(self, X, y=None):
         vars(self).pop("quantiles_", None)  # a refit with another loss
+        shape = getattr(X, "shape", None) or np.shape(X)
+        self._check_window_norm(shape[-1])
         X, y = super()._initialize(X, y)
         if self._is_quantile():
             self.quantiles_ = self.target_encoder_.quantiles

@@ -12,7 +12,57 @@ from numbers import Integral
 
 from sklstm.models._tf import keras, tf
 
-__all__ = ["build_network", "check_architecture", "layer_units", "make_optimizer"]
+__all__ = [
+    "WindowLevel",
+    "build_network",
+    "check_architecture",
+    "layer_units",
+    "make_optimizer",
+]
+
+
+@keras.saving.register_keras_serializable(package="sklstm")
+class WindowLevel(keras.layers.Layer):
+    """Each window relative to its own level, and the level to restore.
+
+    The level is the mean of the last ``steps`` values of input feature
+    ``feature``. ``mode="subtract"`` subtracts it from that feature (for a
+    series in log space: the window in log ratios to its level);
+    ``mode="divide"`` divides that feature by the level's magnitude (plus
+    ``epsilon``, for raw non-negative values). Returns ``(window, level)``;
+    :func:`restore_level` applies the level to the network's outputs.
+    """
+
+    def __init__(self, *, mode, steps, feature, epsilon=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.mode, self.steps, self.feature = mode, int(steps), int(feature)
+        self.epsilon = float(epsilon)
+
+    def call(self, window):
+        ops = keras.ops
+        values = window[:, -self.steps :, self.feature]
+        n_features = window.shape[-1]
+        mask = ops.one_hot(self.feature, n_features)  # (n_features,)
+        if self.mode == "subtract":
+            level = ops.mean(values, axis=1, keepdims=True)  # (batch, 1)
+            return window - level[:, :, None] * mask, level
+        level = ops.mean(ops.abs(values), axis=1, keepdims=True) + self.epsilon
+        scale = 1.0 + (1.0 / level[:, :, None] - 1.0) * mask
+        return window * scale, level
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "mode": self.mode,
+            "steps": self.steps,
+            "feature": self.feature,
+            "epsilon": self.epsilon,
+        }
+
+
+def restore_level(outputs, level, mode):
+    """The outputs in the units of the level's feature."""
+    return outputs + level if mode == "subtract" else outputs * level
 
 
 def check_architecture(est):
@@ -156,6 +206,14 @@ def _build(est, n_timesteps, n_features, n_outputs, output_activation):
 
     inputs = keras.Input(shape=(n_timesteps, n_features), name="window")
     x = inputs
+    norm = getattr(est, "window_norm", None)
+    if norm is not None:
+        x, level = WindowLevel(
+            mode=norm,
+            steps=min(est.norm_steps, n_timesteps),
+            feature=est.norm_feature,
+            name="window_level",
+        )(x)
     units = layer_units(est)
     for i, n_units in enumerate(units):
         layer = layers.LSTM(
@@ -192,4 +250,6 @@ def _build(est, n_timesteps, n_features, n_outputs, output_activation):
         kernel_regularizer=regularizer("dense"),
         name="output",
     )(x)
+    if norm is not None:
+        outputs = restore_level(outputs, level, norm)
     return keras.Model(inputs, outputs, name="sklstm_lstm")

@@ -1,0 +1,84 @@
+"""LSTMRegressor(window_norm=...): each window relative to its level, restored."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from sklstm import LSTMRegressor
+
+
+def _windows(n=120, steps=12, seed=0):
+    rng = np.random.RandomState(seed)
+    level = rng.uniform(0, 8, size=(n, 1))
+    phase = rng.uniform(0, 6, size=(n, 1))
+    t = np.arange(steps)
+    target = level + 0.3 * np.sin(t / 2 + phase)
+    other = rng.normal(size=(n, steps))
+    X = np.stack([target, other], axis=-1)
+    y = np.stack([level[:, 0] + 0.3 * np.sin((steps + k) / 2 + phase[:, 0])
+                  for k in range(3)], axis=1)  # fmt: skip
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = _windows()
+    subtract = LSTMRegressor(
+        units=4, epochs=2, random_state=0, scale_target=False,
+        window_norm="subtract", norm_steps=4,
+    ).fit(X, y)  # fmt: skip
+    divide = LSTMRegressor(
+        units=4, epochs=2, random_state=0, scale_target=False,
+        window_norm="divide", norm_steps=4,
+    ).fit(np.abs(X) + 1, np.abs(y) + 1)  # fmt: skip
+    return X, subtract, divide
+
+
+def test_subtract_shifts_the_forecast_with_the_level(fitted):
+    X, subtract, _ = fitted
+    moved = X.copy()
+    moved[:, :, 0] += 100.0  # only the level's feature moves
+    np.testing.assert_allclose(
+        subtract.predict(moved), subtract.predict(X) + 100.0, atol=1e-3
+    )
+
+
+def test_divide_scales_the_forecast_with_the_level(fitted):
+    X, _, divide = fitted
+    base = np.abs(X) + 1
+    scaled = base.copy()
+    scaled[:, :, 0] *= 1000.0
+    np.testing.assert_allclose(
+        divide.predict(scaled), 1000.0 * divide.predict(base), rtol=1e-3
+    )
+
+
+def test_other_features_are_not_normalized(fitted):
+    X, subtract, _ = fitted
+    moved = X.copy()
+    moved[:, :, 1] += 100.0  # not the level's feature: the network sees it
+    assert not np.allclose(subtract.predict(moved), subtract.predict(X) + 100.0)
+
+
+def test_pickle_keeps_the_normalization(fitted):
+    X, subtract, _ = fitted
+    again = pickle.loads(pickle.dumps(subtract))
+    np.testing.assert_allclose(again.predict(X), subtract.predict(X), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"window_norm": "subtract"}, r"scale_target=True rescales y"),
+        (
+            {"window_norm": "subtract", "scale_target": False, "norm_feature": 2},
+            r"norm_feature=2 is not a feature of the windows, which have 2",
+        ),
+        ({"window_norm": "center"}, r"'window_norm' parameter of LSTMRegressor"),
+    ],
+)
+def test_bad_window_norm_settings_name_the_parameter(params, match):
+    X, y = _windows(n=20)
+    with pytest.raises(ValueError, match=match):
+        LSTMRegressor(units=2, epochs=1, **params).fit(X, y)
