@@ -6,6 +6,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import check_is_fitted
@@ -38,6 +39,14 @@ def _indexable(data):
     if hasattr(data, "iloc") or hasattr(data, "shape"):
         return data
     return np.asarray(data)
+
+
+def _last_label(X):
+    """The last index label of a one-series frame, else None."""
+    index = getattr(X, "index", None)
+    if index is None or len(index) == 0 or isinstance(index, pd.MultiIndex):
+        return None
+    return index[-1]
 
 
 def conformal_quantile(scores, level):
@@ -93,11 +102,12 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     ``method="adaptive"`` follows the errors as they come in (adaptive
     conformal inference, Gibbs and Candes 2021): on a frame that continues the
     training index, the target column of row t tells the error of the
-    forecast made k rows earlier for step k. Each such error joins the
-    calibration errors, and the level of the quantile moves by ``gamma`` times
-    (nominal miss rate - miss), so that a run of misses widens the next
-    intervals and a run of hits narrows them. Row t's interval uses rows up to
-    t only.
+    forecast made k rows earlier for step k. Each such error of a forecast
+    made after the training rows (never a fitted value of a row the
+    forecaster was fitted on) joins the calibration errors, and the level of
+    the quantile moves by ``gamma`` times (nominal miss rate - miss), so that
+    a run of misses widens the next intervals and a run of hits narrows them.
+    Row t's interval uses rows up to t only.
 
     Parameters
     ----------
@@ -150,6 +160,12 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Whether the errors are those of the logs.
     target_ : str, int or None
         The target column used by the adaptive method.
+    training_end_ : object or None
+        The last index label of ``X`` in ``fit``: rows of a frame up to it
+        are the forecaster's own training rows, whose errors are fitted
+        values and move no adaptive level. None when ``X`` has no index (an
+        array) or is a panel; an array given to ``predict_interval`` is then
+        taken to continue the training rows.
     calibration_seconds_ : float
         Wall time of the calibration fits (the added cost of the intervals).
     n_features_in_ : int
@@ -304,6 +320,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "column of X, but target=None and the estimator names none; pass "
                 "target=<the column>."
             )
+        self.training_end_ = _last_label(X)
         self.errors_, self.calibration_seconds_ = self._calibrate(X, y)
         first = self.estimator_
         self.n_features_in_ = getattr(first, "n_features_in_", np.shape(X)[1])
@@ -391,7 +408,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             realized = self._to_scale(
                 self._realized(X), f"target column {self.target_!r}"
             )
-            half = np.stack([self._adaptive_half(centre, realized, c) for c in levels])
+            fresh = self._after_training(X)
+            half = np.stack(
+                [self._adaptive_half(centre, realized, fresh, c) for c in levels]
+            )
         else:
             half = np.stack([self._split_half(c) for c in levels])
             half = np.broadcast_to(half[:, None, :], (len(levels), *centre.shape))
@@ -416,13 +436,29 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         return np.asarray(X, dtype=np.float64)[:, self.target_]
 
-    def _adaptive_half(self, centre, realized, level):
+    def _after_training(self, X):
+        """Whether each row of X is a forecast origin after the training rows.
+
+        The forecaster was fitted on the rows up to ``training_end_``: its
+        forecasts there are fitted values, not forecasts, and their errors
+        tell nothing about the errors to come.
+        """
+        index = getattr(X, "index", None)
+        if self.training_end_ is None or index is None:
+            return np.ones(len(X), dtype=bool)
+        try:
+            return np.asarray(index > self.training_end_, dtype=bool)
+        except TypeError:  # labels of another kind: not the training rows
+            return np.ones(len(X), dtype=bool)
+
+    def _adaptive_half(self, centre, realized, fresh, level):
         """Half-widths row by row (adaptive conformal inference), per step.
 
         For step k, the value in row t is the outcome of the forecast made at
-        row t - k: its error joins the scores, and a miss lowers (a hit
-        raises) the miss rate allowed to the next intervals. Row t's width
-        uses outcomes up to row t only.
+        row t - k: when that row is after the training rows (``fresh``), its
+        error joins the scores, and a miss lowers (a hit raises) the miss
+        rate allowed to the next intervals. Row t's width uses outcomes up to
+        row t only.
         """
         n_rows, n_steps = centre.shape
         half = np.empty_like(centre)
@@ -430,6 +466,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             delay = k + 1
             revealed = np.full(n_rows, np.nan)
             revealed[delay:] = np.abs(realized[delay:] - centre[: n_rows - delay, k])
+            revealed[delay:][~fresh[: n_rows - delay]] = np.nan
             half[:, k] = aci_half_widths(
                 np.abs(self.errors_[:, k]), revealed, level, self.gamma, delay
             )
