@@ -49,6 +49,20 @@ def _last_label(X):
     return index[-1]
 
 
+def _nested(half, levels):
+    """Half-widths widened so that a higher level's hold every lower level's.
+
+    ``half[i]`` belongs to ``levels[i]``. The adaptive levels move
+    separately (each by its own misses) and may cross; each level takes the
+    largest half-width of the levels up to it, so a level is widened, never
+    narrowed, and the lowest level requested is as alone.
+    """
+    order = np.argsort(levels, kind="stable")
+    nested = np.empty_like(half)
+    nested[order] = np.maximum.accumulate(half[order], axis=0)
+    return nested
+
+
 def conformal_quantile(scores, level):
     """The finite-sample conformal quantile of ``scores`` at ``level``.
 
@@ -397,7 +411,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             ``(n_samples, 2)`` for a 1-D ``y`` in ``fit``, ``(n_samples,
             n_steps, 2)`` for several steps ([..., 0] the lower, [..., 1] the
             upper bound), with a last axis of coverages when ``coverage`` is a
-            list. Bounds widen with the coverage.
+            list. Bounds widen with the coverage: with ``method="adaptive"``,
+            whose levels move separately, a level is widened to the bounds of
+            the lower coverages asked for where they would cross.
         """
         check_is_fitted(self)
         levels, scalar = check_coverage(self.coverage if coverage is None else coverage)
@@ -412,6 +428,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             half = np.stack(
                 [self._adaptive_half(centre, realized, fresh, c) for c in levels]
             )
+            half = _nested(half, levels)
         else:
             half = np.stack([self._split_half(c) for c in levels])
             half = np.broadcast_to(half[:, None, :], (len(levels), *centre.shape))
@@ -465,8 +482,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         for k in range(n_steps):
             delay = k + 1
             revealed = np.full(n_rows, np.nan)
-            revealed[delay:] = np.abs(realized[delay:] - centre[: n_rows - delay, k])
-            revealed[delay:][~fresh[: n_rows - delay]] = np.nan
+            if delay < n_rows:  # else no outcome of this step is known yet
+                origins = slice(0, n_rows - delay)
+                errors = np.abs(realized[delay:] - centre[origins, k])
+                revealed[delay:] = np.where(fresh[origins], errors, np.nan)
             half[:, k] = aci_half_widths(
                 np.abs(self.errors_[:, k]), revealed, level, self.gamma, delay
             )
