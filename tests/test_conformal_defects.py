@@ -1,13 +1,19 @@
 """ConformalForecaster: the interval defects of issue 34, one block per defect."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
+from sklstm.exceptions import PaddingWarning
 from sklstm.forecasting import (
     ConformalForecaster,
+    PanelTimeSeriesSplit,
     RidgeLagForecaster,
     forecast,
     make_supervised,
@@ -107,3 +113,98 @@ def test_adaptive_bounds_nest_across_coverages(seed):
         alone = model.predict_interval(X[300:500], coverage=levels[i])
         assert np.all(bounds[:, 0, i] <= alone[:, 0])
         assert np.all(bounds[:, 1, i] >= alone[:, 1])
+
+
+# 9. multi-step calibration folds: training targets end before validation targets
+
+
+def _neg_mae(estimator, X, y):
+    return -np.mean(np.abs(np.asarray(y) - estimator.predict(X)))
+
+
+class _Recorder(RegressorMixin, BaseEstimator):
+    """Predicts the last value; records the index labels it fits and predicts."""
+
+    calls = []
+
+    def __init__(self, target="v"):
+        self.target = target
+
+    def fit(self, X, y):
+        _Recorder.calls.append(("fit", X.index))
+        self.n_features_in_ = X.shape[1]
+        self.n_steps_ = np.shape(y)[1] if np.ndim(y) == 2 else 1
+        return self
+
+    def predict(self, X):
+        _Recorder.calls.append(("predict", X.index))
+        return np.repeat(X[[self.target]].to_numpy(), self.n_steps_, axis=1)
+
+
+def _calibration_calls(model, X, y):
+    """``(fitted, predicted)`` labels of each calibration fit of ``model``."""
+    _Recorder.calls = []
+    model.fit(X, y)
+    calls = _Recorder.calls[0 if model.prefit else 1 :]  # not the final fit
+    return [
+        (fit[1], pred[1]) for fit, pred in zip(calls[::2], calls[1::2], strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    "cv", [None, 4, "search"], ids=["default", "int", "a search's folds"]
+)
+@pytest.mark.parametrize("panel", [False, True], ids=["series", "panel"])
+def test_calibration_training_targets_end_before_validation_targets(cv, panel):
+    """Row t's targets are t+1..t+h: h-1 rows between a fold's two parts."""
+    horizon = 6
+    frame = _ar_frame(120)
+    if panel:
+        frame = pd.concat({"a": frame, "b": frame + 10}, names=["s", "t"])
+    X, y = make_supervised(frame, "v", horizon=horizon)
+    n_times = 120 - horizon
+    estimator, search = _Recorder(), cv == "search"
+    # the splitter whose validation rows the calibration scores
+    n_splits, test_size = (3, 12) if search else (cv or 3, n_times // (2 * (cv or 3)))
+    splitter = (PanelTimeSeriesSplit if panel else TimeSeriesSplit)(
+        n_splits, test_size=test_size
+    )
+    if search:
+        estimator = GridSearchCV(
+            estimator, {"target": ["v"]}, cv=splitter, scoring=_neg_mae
+        ).fit(X, y)
+        cv = None
+    model = ConformalForecaster(estimator, cv=cv, prefit=search)
+    calls = _calibration_calls(model, X, y)
+    folds = list(splitter.split(X))
+    assert len(calls) == len(folds) == n_splits
+    time = X.index.get_level_values(-1)
+    for (fitted, predicted), (_, test) in zip(calls, folds, strict=True):
+        validation = X.index[test]
+        assert validation.isin(predicted).all()
+        fitted_time = fitted.get_level_values(-1)
+        # the last training target (time + h) is before the first validation
+        # target (time + 1)
+        assert fitted_time.max() + horizon < time[test].min() + 1
+        # the rows predicted continue the training rows: none skipped, none before
+        assert predicted.get_level_values(-1).min() == fitted_time.max() + 1
+    # every validation row is scored: only training rows are left out
+    assert len(model.errors_) == sum(len(test) for _, test in folds)
+
+
+def test_calibration_predicts_validation_rows_from_the_rows_before_them():
+    """The rows left out between a fold's parts feed a lagging forecaster."""
+    X, y = make_supervised(_ar_frame(200), "v", horizon=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)
+        model = ConformalForecaster(RidgeLagForecaster(n_lags=12, target="v"))
+        model.fit(X, y)
+    # the same errors by hand: fit before the gap, predict from the gap on
+    errors = []
+    for train, test in TimeSeriesSplit(3, test_size=32, gap=5).split(X):
+        fitted = RidgeLagForecaster(n_lags=12, target="v").fit(
+            X.iloc[train], y.iloc[train]
+        )
+        rows = slice(train[-1] + 1, test[-1] + 1)
+        errors.append(y.iloc[test].to_numpy() - fitted.predict(X.iloc[rows])[5:])
+    np.testing.assert_allclose(model.errors_, np.concatenate(errors))

@@ -16,7 +16,7 @@ from ..utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from ._coverage import check_coverage, stack_bounds
 from ._forecast import declared_target
 from ._panel_framing import is_panel
-from ._splits import PanelTimeSeriesSplit, recipe_cv
+from ._splits import PanelTimeSeriesSplit, purge_target_overlap, recipe_cv
 
 __all__ = ["ConformalForecaster"]
 
@@ -144,7 +144,10 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         reused), else 3 folds whose validation blocks share the last half of
         the rows (the recipe's; for a panel, of its time stamps, with
         :class:`PanelTimeSeriesSplit`). An int: that many such folds. A
-        splitter must keep time order (validation after training).
+        splitter must keep time order (validation after training). With h
+        steps ahead, each fold leaves out the h - 1 training rows (time
+        stamps of a panel) before its validation rows, whose targets are
+        validation targets.
     log : bool or "auto", default="auto"
         Errors of the logs (positive, asymmetric bounds). "auto": when the
         estimator (or a search's best estimator, or a pipeline's last step)
@@ -348,28 +351,31 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
         start = time.perf_counter()
         template = _inner(self.estimator_)
-        folds = self._folds(X)
+        folds = self._folds(X, 1 if np.ndim(y) < 2 else np.shape(y)[1])
         errors = []
         with warnings.catch_warnings():
             # a fold may hold rows with an unknown target: said by the first fit
             warnings.simplefilter("ignore", MissingTargetWarning)
-            for train, test in folds:
+            for train, bridge, test in folds:
                 model = clone(template).fit(
                     _safe_indexing(X, train), _safe_indexing(y, train)
                 )
                 truth = np.asarray(_safe_indexing(y, test), dtype=np.float64)
-                pred = np.asarray(model.predict(_safe_indexing(X, test)), np.float64)
                 truth = truth.reshape(len(test), -1)
-                pred = pred.reshape(truth.shape)
+                rows = np.union1d(bridge, test)  # in the order of X
+                pred = np.asarray(model.predict(_safe_indexing(X, rows)), np.float64)
+                pred = pred.reshape(len(rows), -1)[np.searchsorted(rows, test)]
                 errors.append(
                     self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
                 )
         return np.concatenate(errors), time.perf_counter() - start
 
-    def _folds(self, X):
+    def _folds(self, X, n_steps):
+        """The splitter's folds, less the training rows whose targets overlap."""
         n_samples = len(X)
         try:
-            return list(self._splitter(X).split(X))
+            folds = list(self._splitter(X).split(X))
+            return purge_target_overlap(folds, X, n_steps)
         except ValueError as exc:
             raise ValueError(
                 f"ConformalForecaster cannot make calibration folds of {n_samples} "
