@@ -7,12 +7,14 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import RandomForestRegressor
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
 from sklstm.exceptions import PaddingWarning
 from sklstm.forecasting import (
     ConformalForecaster,
+    NaiveForecaster,
     PanelTimeSeriesSplit,
     RidgeLagForecaster,
     forecast,
@@ -208,3 +210,91 @@ def test_calibration_predicts_validation_rows_from_the_rows_before_them():
         rows = slice(train[-1] + 1, test[-1] + 1)
         errors.append(y.iloc[test].to_numpy() - fitted.predict(X.iloc[rows])[5:])
     np.testing.assert_allclose(model.errors_, np.concatenate(errors))
+
+
+# 7. a panel's intervals are calibrated per series
+
+
+def _two_scale_panel(n=2200, seed=1):
+    """Two AR(1) series around 100, of scales 1 and 20, indexed (s, t)."""
+    frames = {
+        "small": 100 + (_ar_frame(n, seed) - 50),
+        "large": 100 + 20 * (_ar_frame(n, seed + 1) - 50),
+    }
+    return pd.concat(frames, names=["s", "t"])
+
+
+def _coverage_and_width(bounds, truth, series, name):
+    rows = series == name
+    inside = (bounds[rows, 0] <= truth[rows]) & (truth[rows] <= bounds[rows, 1])
+    return inside.mean(), np.mean(bounds[rows, 1] - bounds[rows, 0])
+
+
+@pytest.fixture(scope="module")
+def two_scale_model():
+    X, y = make_supervised(_two_scale_panel(), "v")
+    train = X.index.get_level_values("t") < 1200
+    model = ConformalForecaster(NaiveForecaster(target="v"))
+    return model.fit(X[train], y[train]), X[~train], y[~train]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_panel_intervals_follow_each_series_scale(seed):
+    """One pooled quantile gave both series the width of neither."""
+    X, y = make_supervised(_two_scale_panel(seed=seed), "v")
+    train = X.index.get_level_values("t") < 1200
+    model = ConformalForecaster(NaiveForecaster(target="v"))
+    model.fit(X[train], y[train])
+    bounds = model.predict_interval(X[~train])
+    truth, series = y[~train].to_numpy(), X[~train].index.get_level_values("s")
+    small, small_width = _coverage_and_width(bounds, truth, series, "small")
+    large, large_width = _coverage_and_width(bounds, truth, series, "large")
+    assert 0.85 <= small <= 0.95 and 0.85 <= large <= 0.95
+    assert large_width >= 5 * small_width
+
+
+def test_a_series_unseen_in_fit_gets_its_own_scale_from_its_history(
+    two_scale_model,
+):
+    model, _, _ = two_scale_model
+    new = pd.concat({"new": 100 + 5 * (_ar_frame(400, seed=7) - 50)}, names=["s", "t"])
+    X_new, y_new = make_supervised(new, "v")
+    bounds = model.predict_interval(X_new)
+    assert np.isfinite(bounds).all()
+    truth = y_new.to_numpy()
+    inside = (bounds[:, 0] <= truth) & (truth <= bounds[:, 1])
+    assert 0.85 <= inside[50:].mean() <= 0.95
+    # the scale of row t comes from rows up to t: a change after t changes nothing
+    changed = X_new.copy()
+    changed.iloc[150:, 0] += 1000.0
+    np.testing.assert_allclose(model.predict_interval(changed)[:150], bounds[:150])
+    # the first row has no change yet: the median of the series' scales, so a
+    # width between those of the small and the large series
+    first = make_supervised(_two_scale_panel(n=10), "v")[0].iloc[[0, 10]]
+    small, large = np.diff(model.predict_interval(first), axis=1)[:, 0]
+    assert small < _widths(bounds)[0] < large
+
+
+def _widths(bounds):
+    return bounds[:, 1] - bounds[:, 0]
+
+
+def test_a_series_without_calibration_errors_gets_its_change_scale():
+    """A series that ends before the validation folds: its one-step change."""
+    panel = _two_scale_panel(n=1200)
+    short = pd.concat({"short": 100 + 3 * (_ar_frame(300, seed=9) - 50)})
+    X, y = make_supervised(pd.concat([panel, short.rename_axis(["s", "t"])]), "v")
+    model = ConformalForecaster(NaiveForecaster(target="v")).fit(X, y)
+    assert "short" in model.series_scale_.index
+    # the naive forecast's errors are the one-step changes: a ratio of 1
+    np.testing.assert_allclose(model.scale_ratio_, [1.0], rtol=0.05)
+    bounds = model.predict_interval(X)
+    series = X.index.get_level_values("s")
+    width = {name: _widths(bounds)[series == name].mean() for name in series.unique()}
+    assert 2 < width["short"] / width["small"] < 4.5
+    # a forecaster that names no target column: an unseen series gets the
+    # median scale, not an error
+    ridge = ConformalForecaster(Ridge()).fit(X, y)
+    assert ridge.target_ is None
+    new = make_supervised(pd.concat({"new": _ar_frame(50)}, names=["s", "t"]), "v")
+    assert np.isfinite(ridge.predict_interval(new[0])).all()

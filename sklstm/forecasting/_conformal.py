@@ -1,7 +1,5 @@
 """Calibrated prediction intervals for any forecaster: split and adaptive conformal."""
 
-import bisect
-import math
 import warnings
 from numbers import Integral, Real
 
@@ -13,12 +11,22 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import MissingTargetWarning
 from ..utils._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._conformal_scores import (
+    aci_half_widths,
+    conformal_quantile,
+    expanding_changes,
+    nested_half_widths,
+    panel_row_scales,
+    panel_scales,
+)
 from ._coverage import check_coverage, stack_bounds
 from ._forecast import declared_target
 from ._panel_framing import is_panel
 from ._splits import PanelTimeSeriesSplit, purge_target_overlap, recipe_cv
 
 __all__ = ["ConformalForecaster"]
+
+_ONE_SERIES = object()  # the series label of rows that are not a panel's
 
 
 def _inner(estimator):
@@ -41,63 +49,19 @@ def _indexable(data):
     return np.asarray(data)
 
 
+def _series_labels(X, rows):
+    """The series label of each of ``rows`` of a panel; one label otherwise."""
+    if is_panel(X):
+        return np.asarray(X.index.get_level_values(0)[rows], dtype=object)
+    return np.full(len(np.arange(len(X))[rows]), _ONE_SERIES, dtype=object)
+
+
 def _last_label(X):
     """The last index label of a one-series frame, else None."""
     index = getattr(X, "index", None)
     if index is None or len(index) == 0 or isinstance(index, pd.MultiIndex):
         return None
     return index[-1]
-
-
-def _nested(half, levels):
-    """Half-widths widened so that a higher level's hold every lower level's.
-
-    ``half[i]`` belongs to ``levels[i]``. The adaptive levels move
-    separately (each by its own misses) and may cross; each level takes the
-    largest half-width of the levels up to it, so a level is widened, never
-    narrowed, and the lowest level requested is as alone.
-    """
-    order = np.argsort(levels, kind="stable")
-    nested = np.empty_like(half)
-    nested[order] = np.maximum.accumulate(half[order], axis=0)
-    return nested
-
-
-def conformal_quantile(scores, level):
-    """The finite-sample conformal quantile of ``scores`` at ``level``.
-
-    The ``ceil((n + 1) level)``-th smallest of the n scores, which holds a new
-    exchangeable score with probability at least ``level``; when that rank is
-    beyond n (too few scores for the level) the largest score is used instead
-    of an infinite bound.
-    """
-    scores = np.sort(scores[~np.isnan(scores)])
-    n = len(scores)
-    rank = min(n, max(1, math.ceil((n + 1) * level)))
-    return scores[rank - 1]
-
-
-def aci_half_widths(initial, revealed, level, gamma, delay):
-    """Adaptive conformal half-widths for a stream of rows (Gibbs and Candes).
-
-    ``initial`` holds the absolute calibration errors; ``revealed[t]`` is the
-    absolute error of the forecast made at row ``t - delay``, known at row t
-    (NaN: none). Row t's half-width is the conformal quantile of every error
-    known by then at level ``1 - alpha_t``; each revealed error moves
-    ``alpha`` by ``gamma * ((1 - level) - miss)``.
-    """
-    scores = sorted(initial[~np.isnan(initial)])
-    alpha = 1.0 - level
-    half = np.empty(len(revealed))
-    for t, error in enumerate(revealed):
-        origin = t - delay
-        if origin >= 0 and not np.isnan(error):
-            alpha += gamma * ((1.0 - level) - float(error > half[origin]))
-            bisect.insort(scores, error)
-        n = len(scores)
-        target = min(1.0, max(0.0, 1.0 - alpha))
-        half[t] = scores[min(n, max(1, math.ceil((n + 1) * target))) - 1]
-    return half
 
 
 class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -112,6 +76,18 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     finite-sample correction (the ``ceil((n + 1) c)``-th of n errors for
     coverage c). In log space the errors are those of the logs, so the bounds
     are positive and wider above than below.
+
+    On a panel, each series' errors are divided by its scale (the mean
+    absolute value of its calibration errors, step by step) before the one
+    quantile of them all is taken, and each series' half-width is that
+    quantile times its own scale: series of any size share the calibration
+    but get intervals of their own width. A series without calibration
+    errors (one unseen in ``fit``, or absent from the validation folds) gets
+    the mean absolute one-step change of its target, from its rows in
+    ``fit`` or else from its rows of ``X`` up to each row, times the median
+    ratio of error scale to one-step change of the calibrated series; with
+    no change to measure yet (its first row, or no target column named),
+    the median scale of the calibrated series.
 
     ``method="adaptive"`` follows the errors as they come in (adaptive
     conformal inference, Gibbs and Candes 2021): on a frame that continues the
@@ -173,6 +149,17 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     errors_ : ndarray of shape (n_calibration, n_steps)
         The out-of-fold errors ``y - prediction`` (of the logs in log space),
         one column per step ahead; rows whose target is unknown are NaN.
+    scores_ : ndarray of shape (n_calibration, n_steps)
+        The errors whose absolute values' quantiles are the half-widths:
+        ``errors_`` divided by their series' ``series_scale_`` on a panel,
+        ``errors_`` itself for one series.
+    series_scale_ : pandas.DataFrame of shape (n_series, n_steps) or None
+        On a panel, each series' scale, one column per step (see above),
+        indexed by the series labels; None for one series.
+    scale_ratio_ : ndarray of shape (n_steps,) or None
+        On a panel, the median ratio of a series' error scale to the mean
+        absolute one-step change of its target: the scale of a series
+        without calibration errors is its one-step change times this.
     log_ : bool
         Whether the errors are those of the logs.
     target_ : str, int or None
@@ -206,6 +193,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     calibration fits ``n_splits`` copies more than the forecaster alone; with
     a search they fit the chosen settings only, on the search's own folds,
     not the whole grid again.
+
+    A panel's scale is that of each series' own errors rather than of its
+    values (e.g. MASE's one-step change): a smooth series and a noisy one
+    of the same size are forecast with errors of different sizes, and the
+    errors' own scale follows that, where the values' would not.
 
     Examples
     --------
@@ -338,7 +330,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "target=<the column>."
             )
         self.training_end_ = _last_label(X)
-        self.errors_, self.calibration_seconds_ = self._calibrate(X, y)
+        self.errors_, series, self.calibration_seconds_ = self._calibrate(X, y)
+        self.series_scale_, self.scale_ratio_ = self._panel_scales(X, y, series)
+        self.scores_ = self.errors_
+        if self.series_scale_ is not None:
+            self.scores_ = self.errors_ / self.series_scale_.loc[series].to_numpy()
         first = self.estimator_
         self.n_features_in_ = getattr(first, "n_features_in_", np.shape(X)[1])
         if hasattr(first, "feature_names_in_"):
@@ -352,7 +348,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         start = time.perf_counter()
         template = _inner(self.estimator_)
         folds = self._folds(X, 1 if np.ndim(y) < 2 else np.shape(y)[1])
-        errors = []
+        errors, series = [], []
         with warnings.catch_warnings():
             # a fold may hold rows with an unknown target: said by the first fit
             warnings.simplefilter("ignore", MissingTargetWarning)
@@ -368,7 +364,36 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 errors.append(
                     self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
                 )
-        return np.concatenate(errors), time.perf_counter() - start
+                series.append(_series_labels(X, test))
+        return (
+            np.concatenate(errors),
+            np.concatenate(series),
+            time.perf_counter() - start,
+        )
+
+    def _panel_scales(self, X, y, series):
+        """Each series' error scale per step (None: one series), and the ratio."""
+        if not is_panel(X):
+            return None, None
+        first = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[:, 0]
+        return panel_scales(
+            self.errors_,
+            series,
+            self._to_scale(first, "y"),
+            X.index.get_level_values(0),
+        )
+
+    def _row_scales(self, X, n_steps):
+        """Each row's scale per step, ``(n_rows, n_steps)``: 1 for one series."""
+        if self.series_scale_ is None:
+            return np.ones((len(X), n_steps))
+        labels = _series_labels(X, slice(None))
+        history = None
+        if self.target_ is not None:
+            values = self._realized(X)
+            if not self.log_ or np.nanmin(values, initial=np.inf) > 0:
+                history = expanding_changes(self._to_scale(values, "X"), labels)
+        return panel_row_scales(labels, self.series_scale_, self.scale_ratio_, history)
 
     def _folds(self, X, n_steps):
         """The splitter's folds, less the training rows whose targets overlap."""
@@ -434,17 +459,17 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             half = np.stack(
                 [self._adaptive_half(centre, realized, fresh, c) for c in levels]
             )
-            half = _nested(half, levels)
+            half = nested_half_widths(half, levels)
         else:
             half = np.stack([self._split_half(c) for c in levels])
-            half = np.broadcast_to(half[:, None, :], (len(levels), *centre.shape))
+            half = half[:, None, :] * self._row_scales(X, centre.shape[1])[None]
         lower = self._from_scale(centre - half).reshape(len(levels), *pred.shape)
         upper = self._from_scale(centre + half).reshape(len(levels), *pred.shape)
         return stack_bounds(lower, upper, scalar)
 
     def _split_half(self, level):
-        """Half-widths per step: the conformal quantile of the absolute errors."""
-        return np.array([conformal_quantile(np.abs(e), level) for e in self.errors_.T])
+        """Half-widths per step: the conformal quantile of the absolute scores."""
+        return np.array([conformal_quantile(np.abs(e), level) for e in self.scores_.T])
 
     def _realized(self, X):
         """The target column of X: the values the forecasts are checked against."""
@@ -493,7 +518,7 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 errors = np.abs(realized[delay:] - centre[origins, k])
                 revealed[delay:] = np.where(fresh[origins], errors, np.nan)
             half[:, k] = aci_half_widths(
-                np.abs(self.errors_[:, k]), revealed, level, self.gamma, delay
+                np.abs(self.scores_[:, k]), revealed, level, self.gamma, delay
             )
         return half
 
