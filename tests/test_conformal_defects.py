@@ -11,14 +11,19 @@ from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
+from sklstm.datasets import load_airpassengers
 from sklstm.exceptions import PaddingWarning
 from sklstm.forecasting import (
+    AirlineForecaster,
     ConformalForecaster,
     NaiveForecaster,
     PanelTimeSeriesSplit,
     RidgeLagForecaster,
+    SeasonalNaiveForecaster,
     forecast,
+    interval_scores,
     make_supervised,
+    train_test_split_series,
 )
 from sklstm.preprocessing import LagFeatures
 
@@ -298,3 +303,67 @@ def test_a_series_without_calibration_errors_gets_its_change_scale():
     assert ridge.target_ is None
     new = make_supervised(pd.concat({"new": _ar_frame(50)}, names=["s", "t"]), "v")
     assert np.isfinite(ridge.predict_interval(new[0])).all()
+
+
+# 10. log space from the data when the estimator does not say; non-negative bounds
+
+
+def _airpassengers_cell():
+    return train_test_split_series(load_airpassengers(), "passengers", n_test=36)
+
+
+def _scores(model, X_test, y_test, y_train):
+    bounds = model.predict_interval(X_test)
+    return interval_scores(
+        y_test, bounds[:, 0], bounds[:, 1], y_train=y_train, m=12, coverage=0.9
+    )
+
+
+def test_errors_that_grow_with_the_level_are_calibrated_in_log_space():
+    """The seasonal naive forecast of AirPassengers errs in proportion to it."""
+    X_train, X_test, y_train, y_test = _airpassengers_cell()
+    history = X_train["passengers"].to_numpy()
+    snaive = SeasonalNaiveForecaster(m=12, target="passengers")
+    auto = ConformalForecaster(snaive).fit(X_train, y_train)
+    raw = ConformalForecaster(snaive, log=False).fit(X_train, y_train)
+    assert auto.log_ is True and raw.log_ is False
+    chosen = _scores(auto, X_test, y_test, history)
+    assert chosen["coverage"] >= 0.85  # raw errors: 0.78
+    assert chosen["MSIS"] < _scores(raw, X_test, y_test, history)["MSIS"]
+
+
+def test_errors_of_a_model_of_the_values_stay_raw():
+    """Ridge on lags of the values: log errors would widen its intervals."""
+    X_train, X_test, y_train, y_test = _airpassengers_cell()
+    ridge = RidgeLagForecaster(n_lags=24, target="passengers")
+    model = ConformalForecaster(ridge).fit(X_train, y_train)
+    assert model.log_ is False
+    np.testing.assert_allclose(
+        model.predict_interval(X_test),
+        ConformalForecaster(ridge, log=False)
+        .fit(X_train, y_train)
+        .predict_interval(X_test),
+    )
+
+
+def test_a_declared_log_is_kept():
+    X_train, _, y_train, _ = _airpassengers_cell()
+    for log in (False, True):
+        airline = AirlineForecaster(m=12, target="passengers", log=log)
+        assert ConformalForecaster(airline).fit(X_train, y_train).log_ is log
+
+
+def test_bounds_of_a_non_negative_target_are_non_negative():
+    """A count-like series that touches 0: no log, lower bounds clipped at 0."""
+    v = np.maximum(0.0, 3 * (_ar_frame(300, seed=4, phi=0.8)["v"] - 50) + 2)
+    assert (v == 0).mean() > 0.2
+    X, y = make_supervised(pd.DataFrame({"v": v}), "v", horizon=3)
+    model = ConformalForecaster(RidgeLagForecaster(n_lags=3, target="v"))
+    model.fit(X[:200], y[:200])
+    assert model.log_ is False
+    bounds = model.predict_interval(X[200:], coverage=[0.5, 0.9])
+    assert bounds.min() == 0.0
+    # a target that was negative once keeps negative bounds
+    X.iloc[5, 0] = y.iloc[4, 0] = -0.5
+    model.fit(X[:200], y[:200])
+    assert model.predict_interval(X[200:]).min() < 0

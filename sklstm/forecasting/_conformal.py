@@ -15,6 +15,7 @@ from ._conformal_scores import (
     aci_half_widths,
     conformal_quantile,
     expanding_changes,
+    log_scores_better,
     nested_half_widths,
     panel_row_scales,
     panel_scales,
@@ -35,11 +36,16 @@ def _inner(estimator):
 
 
 def _declared_log(estimator):
-    """Whether the estimator says it works in log space (its ``log`` parameter)."""
+    """The estimator's ``log`` parameter (True: it works in log space), or None.
+
+    Looks at a search's best estimator and a pipeline's last step; None when
+    the estimator has no boolean ``log``.
+    """
     estimator = _inner(estimator)
     if hasattr(estimator, "steps"):
         estimator = estimator.steps[-1][1]
-    return getattr(estimator, "log", False) is True
+    log = getattr(estimator, "log", None)
+    return log if isinstance(log, bool) else None
 
 
 def _indexable(data):
@@ -125,9 +131,15 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         stamps of a panel) before its validation rows, whose targets are
         validation targets.
     log : bool or "auto", default="auto"
-        Errors of the logs (positive, asymmetric bounds). "auto": when the
-        estimator (or a search's best estimator, or a pipeline's last step)
-        has ``log=True``, as the recipe in log space and the airline model do.
+        Errors of the logs (positive, asymmetric bounds). "auto": the
+        estimator's own ``log`` when it has one (or a search's best
+        estimator, or a pipeline's last step: the recipe and the airline
+        model do); else log space when the target and the calibration
+        forecasts are strictly positive and intervals of the log errors
+        score better than those of the errors on the calibration rows
+        themselves (the interval score of both at ``coverage``, each series
+        and step weighing alike): the narrower for the same share held,
+        which is log space when the errors grow with the level.
     target : str, int or None, default=None
         The target column of ``X``, for ``method="adaptive"``. None: the
         column the estimator names (the recipe and the baselines do).
@@ -162,6 +174,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         without calibration errors is its one-step change times this.
     log_ : bool
         Whether the errors are those of the logs.
+    nonnegative_ : bool
+        Whether every known target value in ``fit`` was >= 0; then no bound
+        is below 0.
     target_ : str, int or None
         The target column used by the adaptive method.
     training_end_ : object or None
@@ -319,7 +334,6 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.estimator_ = self.estimator
         else:
             self.estimator_ = clone(self.estimator).fit(X, y)
-        self.log_ = _declared_log(self.estimator_) if self.log == "auto" else self.log
         self.target_ = (
             declared_target(self.estimator_) if self.target is None else self.target
         )
@@ -330,7 +344,12 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "target=<the column>."
             )
         self.training_end_ = _last_label(X)
-        self.errors_, series, self.calibration_seconds_ = self._calibrate(X, y)
+        truth, pred, series, self.calibration_seconds_ = self._calibrate(X, y)
+        known = np.asarray(y, dtype=np.float64)
+        known = known[~np.isnan(known)]
+        self.nonnegative_ = bool(known.size and known.min() >= 0)
+        self.log_ = self._choose_log(truth, pred, series, known)
+        self.errors_ = self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
         self.series_scale_, self.scale_ratio_ = self._panel_scales(X, y, series)
         self.scores_ = self.errors_
         if self.series_scale_ is not None:
@@ -342,13 +361,16 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self
 
     def _calibrate(self, X, y):
-        """Out-of-fold errors of the chosen settings, one column per step."""
+        """Out-of-fold truths and forecasts of the chosen settings, their series.
+
+        One column per step; the time the calibration fits took.
+        """
         import time
 
         start = time.perf_counter()
         template = _inner(self.estimator_)
         folds = self._folds(X, 1 if np.ndim(y) < 2 else np.shape(y)[1])
-        errors, series = [], []
+        truths, preds, series = [], [], []
         with warnings.catch_warnings():
             # a fold may hold rows with an unknown target: said by the first fit
             warnings.simplefilter("ignore", MissingTargetWarning)
@@ -361,15 +383,34 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 rows = np.union1d(bridge, test)  # in the order of X
                 pred = np.asarray(model.predict(_safe_indexing(X, rows)), np.float64)
                 pred = pred.reshape(len(rows), -1)[np.searchsorted(rows, test)]
-                errors.append(
-                    self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
-                )
+                truths.append(truth)
+                preds.append(pred)
                 series.append(_series_labels(X, test))
         return (
-            np.concatenate(errors),
+            np.concatenate(truths),
+            np.concatenate(preds),
             np.concatenate(series),
             time.perf_counter() - start,
         )
+
+    def _choose_log(self, truth, pred, series, known):
+        """``log``; for "auto", the estimator's, else the better-scoring space.
+
+        Log space is possible when the target and the calibration forecasts
+        are strictly positive; it is chosen when intervals of the log errors
+        score better on the calibration rows than those of the errors
+        (:func:`log_scores_better`).
+        """
+        if self.log != "auto":
+            return self.log
+        declared = _declared_log(self.estimator_)
+        if declared is not None:
+            return declared
+        forecasts = pred[~np.isnan(pred)]
+        if not (known.size and known.min() > 0 and forecasts.min(initial=1) > 0):
+            return False
+        levels, _ = check_coverage(self.coverage)
+        return log_scores_better(truth, pred, series, levels, floor=0.0)
 
     def _panel_scales(self, X, y, series):
         """Each series' error scale per step (None: one series), and the ratio."""
@@ -465,6 +506,8 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             half = half[:, None, :] * self._row_scales(X, centre.shape[1])[None]
         lower = self._from_scale(centre - half).reshape(len(levels), *pred.shape)
         upper = self._from_scale(centre + half).reshape(len(levels), *pred.shape)
+        if self.nonnegative_:  # a target never negative in fit: nor its bounds
+            lower, upper = np.maximum(lower, 0.0), np.maximum(upper, 0.0)
         return stack_bounds(lower, upper, scalar)
 
     def _split_half(self, level):

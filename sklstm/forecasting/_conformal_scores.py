@@ -15,6 +15,7 @@ __all__ = [
     "aci_half_widths",
     "conformal_quantile",
     "expanding_changes",
+    "log_scores_better",
     "nested_half_widths",
     "panel_row_scales",
     "panel_scales",
@@ -149,3 +150,54 @@ def panel_row_scales(labels, scales, ratio, history=None):
     rows = scales.reindex(pd.Index(_groups(labels))).to_numpy(dtype=np.float64)
     change = np.full(len(rows), np.nan) if history is None else history
     return _fill(rows, change, ratio, scales.median().to_numpy())
+
+
+def _own_scales(errors, series):
+    """Each row's series' mean absolute error, per step (else the median)."""
+    own = _usable(pd.DataFrame(np.abs(errors)).groupby(_groups(series)).mean())
+    own = own.fillna(own.median()).fillna(1.0)
+    return own.reindex(pd.Index(_groups(series))).to_numpy(dtype=np.float64)
+
+
+def log_scores_better(truth, pred, series, levels, floor=None):
+    """Whether intervals of the log errors score better than of the errors.
+
+    Both kinds of interval are calibrated on the calibration rows
+    (``truth`` and ``pred`` of shape (n_calibration, n_steps), ``series``
+    the series of each row, each series' errors divided by its own scale
+    as in ``predict_interval``) and scored there at each of ``levels`` by
+    the interval score (width plus ``2 / (1 - level)`` times each miss),
+    divided by the row's series' mean absolute error at that step, so that
+    every series and step weighs alike. ``floor``: lower bounds clipped to
+    it. Both hold about the same share of the rows, so the lower score is
+    the narrower interval: constant widths when the errors do not grow with
+    the level, widths in proportion to it when they do.
+    """
+    raw = truth - pred
+    weight = _own_scales(raw, series)
+    spaces = {
+        "raw": (raw, lambda half: (pred - half, pred + half)),
+        "log": (
+            np.log(truth) - np.log(pred),
+            lambda half: (pred * np.exp(-half), pred * np.exp(half)),
+        ),
+    }
+    totals = {}
+    for name, (errors, bounds) in spaces.items():
+        scale = _own_scales(errors, series)
+        scores = np.abs(errors) / scale
+        total = 0.0
+        for level in levels:
+            quantile = [conformal_quantile(column, level) for column in scores.T]
+            lower, upper = bounds(np.asarray(quantile) * scale)
+            if floor is not None:
+                lower, upper = np.maximum(lower, floor), np.maximum(upper, floor)
+            a = 1.0 - level
+            score = (
+                (upper - lower)
+                + (2 / a) * (lower - truth) * (truth < lower)
+                + (2 / a) * (truth - upper) * (truth > upper)
+            )
+            total += np.nanmean(score / weight)
+        totals[name] = total
+    return bool(totals["log"] < totals["raw"])
