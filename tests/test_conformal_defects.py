@@ -367,3 +367,15 @@ def test_bounds_of_a_non_negative_target_are_non_negative():
     X.iloc[5, 0] = y.iloc[4, 0] = -0.5
     model.fit(X[:200], y[:200])
     assert model.predict_interval(X[200:]).min() < 0
+
+
+def test_a_log_space_chosen_from_the_data_says_so_when_a_value_is_not_positive():
+    X_train, X_test, y_train, _ = _airpassengers_cell()
+    snaive = SeasonalNaiveForecaster(m=12, target="passengers")
+    model = ConformalForecaster(snaive, method="adaptive").fit(X_train, y_train)
+    X_test = X_test.copy()
+    X_test.iloc[3, 0] = 0.0
+    with pytest.raises(ValueError, match="log='auto' \\(chosen from the calibration"):
+        model.predict_interval(X_test)
+    with pytest.raises(ValueError, match="log=True needs strictly positive"):
+        model.set_params(log=True).fit(X_train, y_train).predict_interval(X_test)

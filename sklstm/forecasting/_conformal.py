@@ -294,10 +294,15 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             return values
         known = values[~np.isnan(values)]
         if known.size and known.min() <= 0:
+            if self.log is True:
+                reason = "log=True"
+            elif _declared_log(self.estimator_):
+                reason = "log='auto' (the estimator works in log space)"
+            else:
+                reason = "log='auto' (chosen from the calibration errors, log_=True)"
             raise ValueError(
-                f"log=True (the estimator works in log space) needs strictly "
-                f"positive {name}, but its minimum is {known.min()!r}; pass "
-                "log=False to calibrate errors of the values."
+                f"{reason} needs strictly positive {name}, but its minimum is "
+                f"{known.min()!r}; pass log=False to calibrate errors of the values."
             )
         return np.log(values)
 
