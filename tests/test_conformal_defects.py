@@ -379,3 +379,12 @@ def test_a_log_space_chosen_from_the_data_says_so_when_a_value_is_not_positive()
         model.predict_interval(X_test)
     with pytest.raises(ValueError, match="log=True needs strictly positive"):
         model.set_params(log=True).fit(X_train, y_train).predict_interval(X_test)
+
+
+def test_a_splitter_that_trains_after_its_validation_rows_is_named():
+    from sklearn.model_selection import KFold
+
+    X, y = make_supervised(_ar_frame(120), "v", horizon=3)
+    model = ConformalForecaster(RidgeLagForecaster(n_lags=2, target="v"), cv=KFold(3))
+    with pytest.raises(ValueError, match="cv=KFold.*fold 0 has no training row"):
+        model.fit(X, y)
