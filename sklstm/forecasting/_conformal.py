@@ -1,23 +1,33 @@
 """Calibrated prediction intervals for any forecaster: split and adaptive conformal."""
 
-import bisect
-import math
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import MissingTargetWarning
 from ..utils._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._conformal_scores import (
+    aci_half_widths,
+    conformal_quantile,
+    expanding_changes,
+    log_scores_better,
+    nested_half_widths,
+    panel_row_scales,
+    panel_scales,
+)
 from ._coverage import check_coverage, stack_bounds
 from ._forecast import declared_target
 from ._panel_framing import is_panel
-from ._splits import PanelTimeSeriesSplit, recipe_cv
+from ._splits import PanelTimeSeriesSplit, purge_target_overlap, recipe_cv
 
 __all__ = ["ConformalForecaster"]
+
+_ONE_SERIES = object()  # the series label of rows that are not a panel's
 
 
 def _inner(estimator):
@@ -26,11 +36,16 @@ def _inner(estimator):
 
 
 def _declared_log(estimator):
-    """Whether the estimator says it works in log space (its ``log`` parameter)."""
+    """The estimator's ``log`` parameter (True: it works in log space), or None.
+
+    Looks at a search's best estimator and a pipeline's last step; None when
+    the estimator has no boolean ``log``.
+    """
     estimator = _inner(estimator)
     if hasattr(estimator, "steps"):
         estimator = estimator.steps[-1][1]
-    return getattr(estimator, "log", False) is True
+    log = getattr(estimator, "log", None)
+    return log if isinstance(log, bool) else None
 
 
 def _indexable(data):
@@ -40,41 +55,19 @@ def _indexable(data):
     return np.asarray(data)
 
 
-def conformal_quantile(scores, level):
-    """The finite-sample conformal quantile of ``scores`` at ``level``.
-
-    The ``ceil((n + 1) level)``-th smallest of the n scores, which holds a new
-    exchangeable score with probability at least ``level``; when that rank is
-    beyond n (too few scores for the level) the largest score is used instead
-    of an infinite bound.
-    """
-    scores = np.sort(scores[~np.isnan(scores)])
-    n = len(scores)
-    rank = min(n, max(1, math.ceil((n + 1) * level)))
-    return scores[rank - 1]
+def _series_labels(X, rows):
+    """The series label of each of ``rows`` of a panel; one label otherwise."""
+    if is_panel(X):
+        return np.asarray(X.index.get_level_values(0)[rows], dtype=object)
+    return np.full(len(np.arange(len(X))[rows]), _ONE_SERIES, dtype=object)
 
 
-def aci_half_widths(initial, revealed, level, gamma, delay):
-    """Adaptive conformal half-widths for a stream of rows (Gibbs and Candes).
-
-    ``initial`` holds the absolute calibration errors; ``revealed[t]`` is the
-    absolute error of the forecast made at row ``t - delay``, known at row t
-    (NaN: none). Row t's half-width is the conformal quantile of every error
-    known by then at level ``1 - alpha_t``; each revealed error moves
-    ``alpha`` by ``gamma * ((1 - level) - miss)``.
-    """
-    scores = sorted(initial[~np.isnan(initial)])
-    alpha = 1.0 - level
-    half = np.empty(len(revealed))
-    for t, error in enumerate(revealed):
-        origin = t - delay
-        if origin >= 0 and not np.isnan(error):
-            alpha += gamma * ((1.0 - level) - float(error > half[origin]))
-            bisect.insort(scores, error)
-        n = len(scores)
-        target = min(1.0, max(0.0, 1.0 - alpha))
-        half[t] = scores[min(n, max(1, math.ceil((n + 1) * target))) - 1]
-    return half
+def _last_label(X):
+    """The last index label of a one-series frame, else None."""
+    index = getattr(X, "index", None)
+    if index is None or len(index) == 0 or isinstance(index, pd.MultiIndex):
+        return None
+    return index[-1]
 
 
 class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
@@ -90,14 +83,27 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     coverage c). In log space the errors are those of the logs, so the bounds
     are positive and wider above than below.
 
+    On a panel, each series' errors are divided by its scale (the mean
+    absolute value of its calibration errors, step by step) before the one
+    quantile of them all is taken, and each series' half-width is that
+    quantile times its own scale: series of any size share the calibration
+    but get intervals of their own width. A series without calibration
+    errors (one unseen in ``fit``, or absent from the validation folds) gets
+    the mean absolute one-step change of its target, from its rows in
+    ``fit`` or else from its rows of ``X`` up to each row, times the median
+    ratio of error scale to one-step change of the calibrated series; with
+    no change to measure yet (its first row, or no target column named),
+    the median scale of the calibrated series.
+
     ``method="adaptive"`` follows the errors as they come in (adaptive
     conformal inference, Gibbs and Candes 2021): on a frame that continues the
     training index, the target column of row t tells the error of the
-    forecast made k rows earlier for step k. Each such error joins the
-    calibration errors, and the level of the quantile moves by ``gamma`` times
-    (nominal miss rate - miss), so that a run of misses widens the next
-    intervals and a run of hits narrows them. Row t's interval uses rows up to
-    t only.
+    forecast made k rows earlier for step k. Each such error of a forecast
+    made after the training rows (never a fitted value of a row the
+    forecaster was fitted on) joins the calibration errors, and the level of
+    the quantile moves by ``gamma`` times (nominal miss rate - miss), so that
+    a run of misses widens the next intervals and a run of hits narrows them.
+    Row t's interval uses rows up to t only.
 
     Parameters
     ----------
@@ -120,11 +126,20 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         reused), else 3 folds whose validation blocks share the last half of
         the rows (the recipe's; for a panel, of its time stamps, with
         :class:`PanelTimeSeriesSplit`). An int: that many such folds. A
-        splitter must keep time order (validation after training).
+        splitter must keep time order (validation after training). With h
+        steps ahead, each fold leaves out the h - 1 training rows (time
+        stamps of a panel) before its validation rows, whose targets are
+        validation targets.
     log : bool or "auto", default="auto"
-        Errors of the logs (positive, asymmetric bounds). "auto": when the
-        estimator (or a search's best estimator, or a pipeline's last step)
-        has ``log=True``, as the recipe in log space and the airline model do.
+        Errors of the logs (positive, asymmetric bounds). "auto": the
+        estimator's own ``log`` when it has one (or a search's best
+        estimator, or a pipeline's last step: the recipe and the airline
+        model do); else log space when the target and the calibration
+        forecasts are strictly positive and intervals of the log errors
+        score better than those of the errors on the calibration rows
+        themselves (the interval score of both at ``coverage``, each series
+        and step weighing alike): the narrower for the same share held,
+        which is log space when the errors grow with the level.
     target : str, int or None, default=None
         The target column of ``X``, for ``method="adaptive"``. None: the
         column the estimator names (the recipe and the baselines do).
@@ -146,10 +161,30 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     errors_ : ndarray of shape (n_calibration, n_steps)
         The out-of-fold errors ``y - prediction`` (of the logs in log space),
         one column per step ahead; rows whose target is unknown are NaN.
+    scores_ : ndarray of shape (n_calibration, n_steps)
+        The errors whose absolute values' quantiles are the half-widths:
+        ``errors_`` divided by their series' ``series_scale_`` on a panel,
+        ``errors_`` itself for one series.
+    series_scale_ : pandas.DataFrame of shape (n_series, n_steps) or None
+        On a panel, each series' scale, one column per step (see above),
+        indexed by the series labels; None for one series.
+    scale_ratio_ : ndarray of shape (n_steps,) or None
+        On a panel, the median ratio of a series' error scale to the mean
+        absolute one-step change of its target: the scale of a series
+        without calibration errors is its one-step change times this.
     log_ : bool
         Whether the errors are those of the logs.
+    nonnegative_ : bool
+        Whether every known target value in ``fit`` was >= 0; then no bound
+        is below 0.
     target_ : str, int or None
         The target column used by the adaptive method.
+    training_end_ : object or None
+        The last index label of ``X`` in ``fit``: rows of a frame up to it
+        are the forecaster's own training rows, whose errors are fitted
+        values and move no adaptive level. None when ``X`` has no index (an
+        array) or is a panel; an array given to ``predict_interval`` is then
+        taken to continue the training rows.
     calibration_seconds_ : float
         Wall time of the calibration fits (the added cost of the intervals).
     n_features_in_ : int
@@ -173,6 +208,11 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     calibration fits ``n_splits`` copies more than the forecaster alone; with
     a search they fit the chosen settings only, on the search's own folds,
     not the whole grid again.
+
+    A panel's scale is that of each series' own errors rather than of its
+    values (e.g. MASE's one-step change): a smooth series and a noisy one
+    of the same size are forecast with errors of different sizes, and the
+    errors' own scale follows that, where the values' would not.
 
     Examples
     --------
@@ -256,10 +296,15 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             return values
         known = values[~np.isnan(values)]
         if known.size and known.min() <= 0:
+            if self.log is True:
+                reason = "log=True"
+            elif _declared_log(self.estimator_):
+                reason = "log='auto' (the estimator works in log space)"
+            else:
+                reason = "log='auto' (chosen from the calibration errors, log_=True)"
             raise ValueError(
-                f"log=True (the estimator works in log space) needs strictly "
-                f"positive {name}, but its minimum is {known.min()!r}; pass "
-                "log=False to calibrate errors of the values."
+                f"{reason} needs strictly positive {name}, but its minimum is "
+                f"{known.min()!r}; pass log=False to calibrate errors of the values."
             )
         return np.log(values)
 
@@ -296,7 +341,6 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.estimator_ = self.estimator
         else:
             self.estimator_ = clone(self.estimator).fit(X, y)
-        self.log_ = _declared_log(self.estimator_) if self.log == "auto" else self.log
         self.target_ = (
             declared_target(self.estimator_) if self.target is None else self.target
         )
@@ -306,7 +350,17 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 "column of X, but target=None and the estimator names none; pass "
                 "target=<the column>."
             )
-        self.errors_, self.calibration_seconds_ = self._calibrate(X, y)
+        self.training_end_ = _last_label(X)
+        truth, pred, series, self.calibration_seconds_ = self._calibrate(X, y)
+        known = np.asarray(y, dtype=np.float64)
+        known = known[~np.isnan(known)]
+        self.nonnegative_ = bool(known.size and known.min() >= 0)
+        self.log_ = self._choose_log(truth, pred, series, known)
+        self.errors_ = self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
+        self.series_scale_, self.scale_ratio_ = self._panel_scales(X, y, series)
+        self.scores_ = self.errors_
+        if self.series_scale_ is not None:
+            self.scores_ = self.errors_ / self.series_scale_.loc[series].to_numpy()
         first = self.estimator_
         self.n_features_in_ = getattr(first, "n_features_in_", np.shape(X)[1])
         if hasattr(first, "feature_names_in_"):
@@ -314,33 +368,87 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self
 
     def _calibrate(self, X, y):
-        """Out-of-fold errors of the chosen settings, one column per step."""
+        """Out-of-fold truths and forecasts of the chosen settings, their series.
+
+        One column per step; the time the calibration fits took.
+        """
         import time
 
         start = time.perf_counter()
         template = _inner(self.estimator_)
-        folds = self._folds(X)
-        errors = []
+        folds = self._folds(X, 1 if np.ndim(y) < 2 else np.shape(y)[1])
+        truths, preds, series = [], [], []
         with warnings.catch_warnings():
             # a fold may hold rows with an unknown target: said by the first fit
             warnings.simplefilter("ignore", MissingTargetWarning)
-            for train, test in folds:
+            for train, bridge, test in folds:
                 model = clone(template).fit(
                     _safe_indexing(X, train), _safe_indexing(y, train)
                 )
                 truth = np.asarray(_safe_indexing(y, test), dtype=np.float64)
-                pred = np.asarray(model.predict(_safe_indexing(X, test)), np.float64)
                 truth = truth.reshape(len(test), -1)
-                pred = pred.reshape(truth.shape)
-                errors.append(
-                    self._to_scale(truth, "y") - self._to_scale(pred, "predictions")
-                )
-        return np.concatenate(errors), time.perf_counter() - start
+                rows = np.union1d(bridge, test)  # in the order of X
+                pred = np.asarray(model.predict(_safe_indexing(X, rows)), np.float64)
+                pred = pred.reshape(len(rows), -1)[np.searchsorted(rows, test)]
+                truths.append(truth)
+                preds.append(pred)
+                series.append(_series_labels(X, test))
+        return (
+            np.concatenate(truths),
+            np.concatenate(preds),
+            np.concatenate(series),
+            time.perf_counter() - start,
+        )
 
-    def _folds(self, X):
+    def _choose_log(self, truth, pred, series, known):
+        """``log``; for "auto", the estimator's, else the better-scoring space.
+
+        Log space is possible when the target and the calibration forecasts
+        are strictly positive; it is chosen when intervals of the log errors
+        score better on the calibration rows than those of the errors
+        (:func:`log_scores_better`).
+        """
+        if self.log != "auto":
+            return self.log
+        declared = _declared_log(self.estimator_)
+        if declared is not None:
+            return declared
+        forecasts = pred[~np.isnan(pred)]
+        if not (known.size and known.min() > 0 and forecasts.min(initial=1) > 0):
+            return False
+        levels, _ = check_coverage(self.coverage)
+        return log_scores_better(truth, pred, series, levels, floor=0.0)
+
+    def _panel_scales(self, X, y, series):
+        """Each series' error scale per step (None: one series), and the ratio."""
+        if not is_panel(X):
+            return None, None
+        first = np.asarray(y, dtype=np.float64).reshape(len(y), -1)[:, 0]
+        return panel_scales(
+            self.errors_,
+            series,
+            self._to_scale(first, "y"),
+            X.index.get_level_values(0),
+        )
+
+    def _row_scales(self, X, n_steps):
+        """Each row's scale per step, ``(n_rows, n_steps)``: 1 for one series."""
+        if self.series_scale_ is None:
+            return np.ones((len(X), n_steps))
+        labels = _series_labels(X, slice(None))
+        history = None
+        if self.target_ is not None:
+            values = self._realized(X)
+            if not self.log_ or np.nanmin(values, initial=np.inf) > 0:
+                history = expanding_changes(self._to_scale(values, "X"), labels)
+        return panel_row_scales(labels, self.series_scale_, self.scale_ratio_, history)
+
+    def _folds(self, X, n_steps):
+        """The splitter's folds, less the training rows whose targets overlap."""
         n_samples = len(X)
         try:
-            return list(self._splitter(X).split(X))
+            folds = list(self._splitter(X).split(X))
+            return purge_target_overlap(folds, X, n_steps)
         except ValueError as exc:
             raise ValueError(
                 f"ConformalForecaster cannot make calibration folds of {n_samples} "
@@ -382,7 +490,9 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             ``(n_samples, 2)`` for a 1-D ``y`` in ``fit``, ``(n_samples,
             n_steps, 2)`` for several steps ([..., 0] the lower, [..., 1] the
             upper bound), with a last axis of coverages when ``coverage`` is a
-            list. Bounds widen with the coverage.
+            list. Bounds widen with the coverage: with ``method="adaptive"``,
+            whose levels move separately, a level is widened to the bounds of
+            the lower coverages asked for where they would cross.
         """
         check_is_fitted(self)
         levels, scalar = check_coverage(self.coverage if coverage is None else coverage)
@@ -393,17 +503,23 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             realized = self._to_scale(
                 self._realized(X), f"target column {self.target_!r}"
             )
-            half = np.stack([self._adaptive_half(centre, realized, c) for c in levels])
+            fresh = self._after_training(X)
+            half = np.stack(
+                [self._adaptive_half(centre, realized, fresh, c) for c in levels]
+            )
+            half = nested_half_widths(half, levels)
         else:
             half = np.stack([self._split_half(c) for c in levels])
-            half = np.broadcast_to(half[:, None, :], (len(levels), *centre.shape))
+            half = half[:, None, :] * self._row_scales(X, centre.shape[1])[None]
         lower = self._from_scale(centre - half).reshape(len(levels), *pred.shape)
         upper = self._from_scale(centre + half).reshape(len(levels), *pred.shape)
+        if self.nonnegative_:  # a target never negative in fit: nor its bounds
+            lower, upper = np.maximum(lower, 0.0), np.maximum(upper, 0.0)
         return stack_bounds(lower, upper, scalar)
 
     def _split_half(self, level):
-        """Half-widths per step: the conformal quantile of the absolute errors."""
-        return np.array([conformal_quantile(np.abs(e), level) for e in self.errors_.T])
+        """Half-widths per step: the conformal quantile of the absolute scores."""
+        return np.array([conformal_quantile(np.abs(e), level) for e in self.scores_.T])
 
     def _realized(self, X):
         """The target column of X: the values the forecasts are checked against."""
@@ -418,22 +534,41 @@ class ConformalForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             )
         return np.asarray(X, dtype=np.float64)[:, self.target_]
 
-    def _adaptive_half(self, centre, realized, level):
+    def _after_training(self, X):
+        """Whether each row of X is a forecast origin after the training rows.
+
+        The forecaster was fitted on the rows up to ``training_end_``: its
+        forecasts there are fitted values, not forecasts, and their errors
+        tell nothing about the errors to come.
+        """
+        index = getattr(X, "index", None)
+        if self.training_end_ is None or index is None:
+            return np.ones(len(X), dtype=bool)
+        try:
+            return np.asarray(index > self.training_end_, dtype=bool)
+        except TypeError:  # labels of another kind: not the training rows
+            return np.ones(len(X), dtype=bool)
+
+    def _adaptive_half(self, centre, realized, fresh, level):
         """Half-widths row by row (adaptive conformal inference), per step.
 
         For step k, the value in row t is the outcome of the forecast made at
-        row t - k: its error joins the scores, and a miss lowers (a hit
-        raises) the miss rate allowed to the next intervals. Row t's width
-        uses outcomes up to row t only.
+        row t - k: when that row is after the training rows (``fresh``), its
+        error joins the scores, and a miss lowers (a hit raises) the miss
+        rate allowed to the next intervals. Row t's width uses outcomes up to
+        row t only.
         """
         n_rows, n_steps = centre.shape
         half = np.empty_like(centre)
         for k in range(n_steps):
             delay = k + 1
             revealed = np.full(n_rows, np.nan)
-            revealed[delay:] = np.abs(realized[delay:] - centre[: n_rows - delay, k])
+            if delay < n_rows:  # else no outcome of this step is known yet
+                origins = slice(0, n_rows - delay)
+                errors = np.abs(realized[delay:] - centre[origins, k])
+                revealed[delay:] = np.where(fresh[origins], errors, np.nan)
             half[:, k] = aci_half_widths(
-                np.abs(self.errors_[:, k]), revealed, level, self.gamma, delay
+                np.abs(self.scores_[:, k]), revealed, level, self.gamma, delay
             )
         return half
 

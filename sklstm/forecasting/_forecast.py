@@ -199,9 +199,9 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     ...     RidgeLagForecaster(n_lags=24, target="passengers")).fit(X, y)
     >>> forecast(ranged, frame, coverage=0.9).round(1)
                 passengers  lower  upper
-    1961-01-01       447.9  416.7  479.1
-    1961-02-01       415.1  378.8  451.5
-    1961-03-01       459.0  418.8  499.2
+    1961-01-01       447.9  413.6  482.2
+    1961-02-01       415.1  377.9  452.4
+    1961-03-01       459.0  418.6  499.4
 
     A panel gives the next values of every series:
 

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
 
-__all__ = ["PanelTimeSeriesSplit", "min_train_rows", "recipe_cv"]
+__all__ = [
+    "PanelTimeSeriesSplit",
+    "min_train_rows",
+    "purge_target_overlap",
+    "recipe_cv",
+]
 
 
 def recipe_cv(n_samples, n_splits):
@@ -26,6 +31,42 @@ def recipe_cv(n_samples, n_splits):
 def min_train_rows(n_samples, n_splits):
     """Rows in the first (smallest) training fold of :func:`recipe_cv`."""
     return n_samples - n_splits * max(1, n_samples // (2 * n_splits))
+
+
+def purge_target_overlap(folds, X, horizon):
+    """Folds whose training targets all end before their validation targets.
+
+    Row t's targets are the values at t+1 .. t+``horizon``, so a training row
+    less than ``horizon`` steps before a fold's first validation row has a
+    target among the validation targets: such training rows (and any after
+    the first validation row) are left out, a gap of ``horizon - 1`` rows
+    (time stamps of a panel, shared by its series) as ``TimeSeriesSplit(gap=)``
+    leaves. Validation rows are kept.
+
+    Returns ``(train, bridge, test)`` per fold: ``bridge`` holds the rows
+    between the last training row and the first validation row, the inputs
+    to predict the validation rows from (a forecaster that lags its inputs
+    computes the first validation rows from them, not from padding). Raises
+    a ValueError when a fold keeps no training row.
+    """
+    times = _time_codes(X)[0] if _is_two_level(X) else np.arange(len(X))
+    purged = []
+    for number, (train, test) in enumerate(folds):
+        start = times[test].min()
+        keep = train[times[train] <= start - horizon]
+        if len(keep) == 0:
+            raise ValueError(
+                f"fold {number} has no training row {horizon} steps before its "
+                f"first validation row (targets reach {horizon} steps ahead)"
+            )
+        bridge = np.flatnonzero((times > times[keep].max()) & (times < start))
+        purged.append((keep, bridge, test))
+    return purged
+
+
+def _is_two_level(X):
+    index = getattr(X, "index", None)
+    return isinstance(index, pd.MultiIndex) and index.nlevels == 2
 
 
 def _check_splitter_params(splitter):
