@@ -20,7 +20,12 @@ import io
 import sys
 import time
 
-from sklstm.cli._common import CommandError, check_output, write_all
+from sklstm.cli._common import (
+    CommandError,
+    add_date_arguments,
+    check_output,
+    write_all,
+)
 
 __all__ = ["add_arguments", "run"]
 
@@ -41,7 +46,7 @@ def add_arguments(parser):
         help="seasonal period in rows (default: the one the diagnosis finds, when "
         "the training part holds 4 of them; else 1)",
     )
-    parser.add_argument("--date-column", default=None, metavar="COLUMN")
+    add_date_arguments(parser)
     parser.add_argument(
         "--test-size",
         default="0.2",
@@ -177,7 +182,9 @@ def _forecast(args, *, coverage, test_size):
 def _read(args):
     from sklstm.cli.forecast._data import read_data
 
-    data = read_data(args.file, args.target, args.date_column)
+    data = read_data(
+        args.file, args.target, args.date_column, date_format=args.date_format
+    )
     from sklstm.cli.forecast._report import when
 
     frame = data.frame
@@ -328,6 +335,7 @@ def _header(args, state):
         "freq": data.freq,
         "coverage": result.coverage,
         "date_column": data.frame.index.name,
+        "date_format": args.date_format,
         "model_name": state["winner"],
         "fitted_until": str(data.frame.index[-1]),
     }
@@ -344,7 +352,13 @@ def _run_saved(args):
     model, header = load_model(args.model)
     _check_saved(args, header)
     date_column = args.date_column or header.get("date_column")
-    data = read_data(args.file, header["target"], date_column, header["columns"])
+    data = read_data(
+        args.file,
+        header["target"],
+        date_column,
+        header["columns"],
+        date_format=args.date_format or header.get("date_format"),
+    )
     if header["freq"] != data.freq:
         raise CommandError(
             f"{args.file!r} has step {data.freq}, the model was fitted on step "

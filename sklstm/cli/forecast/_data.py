@@ -43,13 +43,13 @@ class SeriesData:
         return None if freq is None else freq.freqstr
 
 
-def read_data(path, target, date_column=None, columns=None):
+def read_data(path, target, date_column=None, columns=None, *, date_format=None):
     """Read, check and regularize the CSV; CommandError for what cannot be used.
 
     ``columns``: the input columns a saved model needs (in its order); None:
-    every numeric column.
+    every numeric column. ``date_format``: the option ``--date-format``.
     """
-    frame, notes = read_with_notes(path, date_column)
+    frame, notes = read_with_notes(path, date_column, date_format)
     frame = check_target(frame, target, path)
     frame, dropped = _numeric_columns(frame, target, path, columns)
     raw, n_inserted = _regular(frame, path)
