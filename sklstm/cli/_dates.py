@@ -1,4 +1,4 @@
-"""Dates of a CSV column: one reading rule for every command.
+"""Dates of a CSV column, and the time step of the dates: one rule for every command.
 
 :func:`parse_dates` reads a column of date text under one rule. Numeric dates
 are read with explicit ``strptime`` formats: year first (ISO 8601, times and
@@ -9,6 +9,10 @@ reads every cell with that format. Different UTC offsets (a daylight saving
 change) are converted to UTC, the regular grid of such a series. The result
 says which cells are empty or not dates; the commands turn that into their
 messages (:mod:`sklstm.cli._common`).
+
+:func:`infer_grid` finds the time step of a DatetimeIndex also when some
+timestamps are missing, in the index's own unit and calendar: month, quarter
+and year starts and ends, business days, weekly anchors, ticks.
 """
 
 import re
@@ -17,8 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 
-__all__ = ["ParsedDates", "parse_dates"]
+from sklstm.utils._time import infer_offset
+
+__all__ = ["ParsedDates", "infer_grid", "parse_dates"]
 
 _NUMERIC = re.compile(
     r"^(?P<a>\d{1,4})(?P<sep>[-/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<c>\d{1,4}))?"
@@ -226,3 +233,69 @@ def _with_format(text, empty, date_format):
     dates = dates.reindex(text.index)
     bad = ~empty & dates.isna().to_numpy()
     return ParsedDates(dates, empty, bad, date_format, offsets=offsets)
+
+
+# --------------------------------------------------------------------------- #
+# the time step
+# --------------------------------------------------------------------------- #
+def infer_grid(index):
+    """The time step of a DatetimeIndex, also with timestamps missing.
+
+    ``pd.infer_freq`` decides a complete index. Otherwise each candidate step
+    is tried in turn, and the first whose grid from the first to the last
+    timestamp holds every timestamp, with at most as many gaps as rows, wins;
+    it is named as ``pd.infer_freq`` names that complete grid (``QS-JAN``,
+    ``W-SUN``, ``B``, ``D``):
+
+    - month starts (or ends) at midnight: the most common number of months
+      between rows;
+    - a step of one day where no date falls on a weekend but the span holds
+      one: business days;
+    - the most common difference between rows, in the index's own unit.
+
+    Returns
+    -------
+    offset : pandas.DateOffset or None
+        None when no candidate fits.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm.cli._dates import infer_grid
+    >>> days = pd.bdate_range("2024-01-01", periods=30)
+    >>> infer_grid(days.delete(10)).freqstr  # a holiday: still business days
+    'B'
+    >>> infer_grid(pd.date_range("2020-01-31", periods=9, freq="QE").delete(4))
+    <QuarterEnd: startingMonth=12>
+    """
+    offset = infer_offset(index)
+    if offset is not None or len(index) < 2:
+        return offset
+    for candidate in _candidates(index):
+        grid = pd.date_range(index[0], index[-1], freq=candidate)
+        if len(grid) <= 2 * len(index) and index.isin(grid).all():
+            return infer_offset(grid) or candidate
+    return None
+
+
+def _candidates(index):
+    """The steps :func:`infer_grid` tries, most specific first."""
+    midnight = bool((index == index.normalize()).all())
+    if midnight and (index.is_month_start.all() or index.is_month_end.all()):
+        months = index.year * 12 + index.month
+        step = pd.Series(np.diff(months)).mode()
+        if len(step) and step.iloc[0] > 0:
+            end = "ME" if index.is_month_end.all() else "MS"
+            yield to_offset(f"{int(step.iloc[0])}{end}")
+    step = index.to_series().diff().iloc[1:].mode()
+    if not len(step) or step.iloc[0] <= pd.Timedelta(0):
+        return
+    step = step.iloc[0]
+    span = (index[-1] - index[0]) / step
+    if span > 2 * len(index):  # most of the grid would be gaps
+        return
+    if step == pd.Timedelta(days=1) and (index.day_of_week < 5).all():
+        business = pd.bdate_range(index[0], index[-1])
+        if len(business) < span + 1:  # the span holds a weekend
+            yield to_offset("B")
+    yield to_offset(step)

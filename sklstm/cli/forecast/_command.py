@@ -1,6 +1,7 @@
 """``sklstm forecast``: from a CSV to a checked forecast, a report and a model.
 
-1. Read and check the file as ``sklstm diagnose`` does; gaps interpolated.
+1. Read and check the file as ``sklstm diagnose`` does, on its time grid;
+   gaps interpolated, blank targets after the last observed one left out.
 2. Print its diagnosis; the season ``--m`` defaults to the one it finds.
 3. Backtest the tuned recipe against the baselines on the file's last rows,
    under the accuracy protocol (one progress line per fit of the tuning).
@@ -47,6 +48,14 @@ def add_arguments(parser):
         "the training part holds 4 of them; else 1)",
     )
     add_date_arguments(parser)
+    parser.add_argument(
+        "--freq",
+        default=None,
+        metavar="FREQ",
+        help="the time step, a pandas frequency such as D, B (business days), "
+        "W-SUN, MS, QS, YS, h; by default the one the dates show (missing "
+        "timestamps become gaps)",
+    )
     parser.add_argument(
         "--test-size",
         default="0.2",
@@ -181,11 +190,15 @@ def _forecast(args, *, coverage, test_size):
 
 def _read(args):
     from sklstm.cli.forecast._data import read_data
+    from sklstm.cli.forecast._report import when
 
     data = read_data(
-        args.file, args.target, args.date_column, date_format=args.date_format
+        args.file,
+        args.target,
+        args.date_column,
+        date_format=args.date_format,
+        freq=args.freq,
     )
-    from sklstm.cli.forecast._report import when
 
     frame = data.frame
     span = f"{when(frame.index[0])} .. {when(frame.index[-1])}"
@@ -196,6 +209,8 @@ def _read(args):
     )
     if data.dropped:
         print(f"      left out (not numeric): {', '.join(data.dropped)}")
+    if data.n_trailing:
+        print(f"      {data.trailing_note()}")
     if data.n_inserted:
         print(f"      {data.n_inserted} missing timestamps added as gaps")
     if data.raw.isna().any().any():
@@ -358,6 +373,7 @@ def _run_saved(args):
         date_column,
         header["columns"],
         date_format=args.date_format or header.get("date_format"),
+        freq=args.freq,
     )
     if header["freq"] != data.freq:
         raise CommandError(
@@ -369,6 +385,8 @@ def _run_saved(args):
         f"on data until {header['fitted_until']}; forecasting from "
         f"{data.frame.index[-1]}"
     )
+    if data.n_trailing:
+        print(data.trailing_note())
     future = _future(model, data, header["coverage"])
     write_all([(args.output, lambda p: future.to_csv(p), "the forecast")])
     print(f"wrote the forecast: {args.output}")
