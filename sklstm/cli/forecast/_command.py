@@ -2,7 +2,8 @@
 
 1. Read and check the file as ``sklstm diagnose`` does, on its time grid;
    gaps interpolated, blank targets after the last observed one left out.
-2. Print its diagnosis; the season ``--m`` defaults to the one it finds.
+2. Print its diagnosis; the season ``--m`` defaults to the one found in the
+   backtest's training part.
 3. Backtest the tuned recipe against the baselines on the file's last rows,
    under the accuracy protocol (one progress line per fit of the tuning).
 4. Choose the model with the lowest MASE; say so plainly when a baseline wins.
@@ -246,19 +247,32 @@ def _diagnose(data, args, test_size):
     problem = too_few_rows(len(data.frame), args.horizon, n_test)
     if problem:
         raise CommandError(problem)
-    m = args.m or _season(diagnosis, len(data.frame) - n_test)
+    m = args.m or _season(data, len(data.frame) - n_test)
     return diagnosis, m, n_test
 
 
-def _season(diagnosis, n_train):
-    """The diagnosis' seasonal period when the training part holds 4 of them."""
+def _season(data, n_train):
+    """The seasonal period of the training part, when it holds 4 of them.
+
+    Only the first ``n_train`` rows are diagnosed: the test part must not
+    choose the season of the models it scores.
+    """
+    from sklstm.diagnose import diagnose_data
+
+    try:
+        diagnosis = diagnose_data(None, data.raw[data.target].iloc[:n_train])
+    except ValueError:
+        diagnosis = {}
     period = None
     if "seasonal_period" in diagnosis:
         period = diagnosis["seasonal_period"].evidence.get("period")
     if period and 4 * period <= n_train:
-        print(f"      season m={period} (the period found; --m to change)")
+        print(
+            f"      season m={period} (the period found in the training part; "
+            "--m to change)"
+        )
         return int(period)
-    print("      no season used (m=1; --m to give one)")
+    print("      no season found in the training part (m=1; --m to give one)")
     return 1
 
 
@@ -295,7 +309,10 @@ def _refit(result, winner, data, coverage):
         f"refitting {winner}'s settings on all {len(data.frame)} rows "
         "(the settings the backtest scored; not tuned again)",
     )
-    final, seconds = refit(result, winner, data, coverage=coverage)
+    try:
+        final, seconds = refit(result, winner, data, coverage=coverage)
+    except ValueError as exc:
+        raise CommandError(f"refitting {winner} on all rows failed: {exc}") from None
     print(f"      fitted in {seconds:.1f} s", flush=True)
     return final
 
