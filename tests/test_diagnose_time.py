@@ -115,4 +115,4 @@ def test_cli_help_says_how_the_date_column_is_found(capsys):
         cli.main(["diagnose", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     assert "--date-column COLUMN" in out
-    assert "first column of datetime type or whose every value parses as a date" in out
+    assert "first non-numeric column of which more than half the cells are" in out

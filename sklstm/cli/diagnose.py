@@ -9,6 +9,7 @@ a column of forecasts against the target with
 
 from ._common import (
     CommandError,
+    add_date_arguments,
     check_target,
     fraction,
     is_numeric,
@@ -36,9 +37,7 @@ def add_arguments(parser):
         metavar="N",
         help="planned window length (timesteps per sample)",
     )
-    parser.add_argument(
-        "--date-column", default=None, metavar="COLUMN", help=_DATE_COLUMN_HELP
-    )
+    add_date_arguments(parser)
     parser.add_argument(
         "--validation-fraction",
         type=fraction,
@@ -64,19 +63,11 @@ def add_arguments(parser):
     )
 
 
-_DATE_COLUMN_HELP = (
-    "the column of dates; by default the first column of datetime type or whose "
-    "every value parses as a date (numeric columns are never taken). The rows are "
-    "sorted by it (the report says so when they were not in order); without one, "
-    "rows are analysed in file order and gaps in time cannot be seen"
-)
-
-
 def run(args):
     """Carry out ``sklstm diagnose``; returns the exit code."""
     from sklstm.diagnose import Diagnosis, diagnose_data
 
-    frame, notes = read_with_notes(args.file, args.date_column)
+    frame, notes = read_with_notes(args.file, args.date_column, args.date_format)
     frame = check_target(frame, args.target, args.file)
     y = frame[args.target]
     X = frame.drop(columns=args.target)

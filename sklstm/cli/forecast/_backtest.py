@@ -4,10 +4,14 @@ The backtest is the accuracy protocol (ACCURACY-PROTOCOL.md) run by
 :func:`~sklstm.forecasting.evaluate_forecaster`, the function
 ``benchmarks/accuracy.py`` runs: each model is fitted once on the first rows
 (the recipe tuned inside them by time-ordered cross-validation) and forecasts
-every origin of the last rows with the true history. The model with the
-lowest MASE wins, a baseline as well as the recipe. The winner's settings are
-then refitted on every row of the file (not tuned again: the settings the
-backtest scored are the settings that forecast).
+every origin of the last rows with the true history. What the models are
+(the season m, the baselines' log space) is decided on the first rows alone,
+so that the test part does not steer the models it scores; a baseline those
+choices leave unable to forecast the test part (log space, then a 0) is left
+out, with a line that says why. The model with the lowest MASE wins, a
+baseline as well as the recipe. The winner's settings are then refitted on
+every row of the file (not tuned again: the settings the backtest scored are
+the settings that forecast).
 """
 
 import time
@@ -53,7 +57,8 @@ def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
     from sklstm.recipe import TunedLSTMForecaster
 
     frame, target = data.frame, data.target
-    models = protocol_baselines(frame, target, m=m)
+    # log space and the other choices: from the training part only
+    models = protocol_baselines(frame.iloc[: len(frame) - n_test], target, m=m)
     models[RECIPE] = TunedLSTMForecaster(
         target=target, m=m, budget=budget, random_state=seed, n_jobs=n_jobs, verbose=1
     )
@@ -63,16 +68,22 @@ def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
             print(f"      {RECIPE}: tuning on the training part ({budget} budget)")
         if coverage is not None:
             model = ConformalForecaster(model, coverage=coverage)
-        result = evaluate_forecaster(
-            model,
-            frame,
-            target=target,
-            horizon=horizon,
-            n_test=n_test,
-            m=m,
-            coverage=coverage,
-            return_estimator=True,
-        )
+        try:
+            result = evaluate_forecaster(
+                model,
+                frame,
+                target=target,
+                horizon=horizon,
+                n_test=n_test,
+                m=m,
+                coverage=coverage,
+                return_estimator=True,
+            )
+        except ValueError as exc:
+            if name == RECIPE:
+                raise
+            print(f"      {name}: left out of the backtest ({exc})", flush=True)
+            continue
         fitted[name] = result.pop("estimator")
         rows.append({"model": name, **result})
         _print_row(rows[-1])

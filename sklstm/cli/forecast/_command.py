@@ -1,7 +1,9 @@
 """``sklstm forecast``: from a CSV to a checked forecast, a report and a model.
 
-1. Read and check the file as ``sklstm diagnose`` does; gaps interpolated.
-2. Print its diagnosis; the season ``--m`` defaults to the one it finds.
+1. Read and check the file as ``sklstm diagnose`` does, on its time grid;
+   gaps interpolated, blank targets after the last observed one left out.
+2. Print its diagnosis; the season ``--m`` defaults to the one found in the
+   backtest's training part.
 3. Backtest the tuned recipe against the baselines on the file's last rows,
    under the accuracy protocol (one progress line per fit of the tuning).
 4. Choose the model with the lowest MASE; say so plainly when a baseline wins.
@@ -20,7 +22,12 @@ import io
 import sys
 import time
 
-from sklstm.cli._common import CommandError, check_output, write_all
+from sklstm.cli._common import (
+    CommandError,
+    add_date_arguments,
+    check_output,
+    write_all,
+)
 
 __all__ = ["add_arguments", "run"]
 
@@ -41,7 +48,15 @@ def add_arguments(parser):
         help="seasonal period in rows (default: the one the diagnosis finds, when "
         "the training part holds 4 of them; else 1)",
     )
-    parser.add_argument("--date-column", default=None, metavar="COLUMN")
+    add_date_arguments(parser)
+    parser.add_argument(
+        "--freq",
+        default=None,
+        metavar="FREQ",
+        help="the time step, a pandas frequency such as D, B (business days), "
+        "W-SUN, MS, QS, YS, h; by default the one the dates show (missing "
+        "timestamps become gaps)",
+    )
     parser.add_argument(
         "--test-size",
         default="0.2",
@@ -176,9 +191,15 @@ def _forecast(args, *, coverage, test_size):
 
 def _read(args):
     from sklstm.cli.forecast._data import read_data
-
-    data = read_data(args.file, args.target, args.date_column)
     from sklstm.cli.forecast._report import when
+
+    data = read_data(
+        args.file,
+        args.target,
+        args.date_column,
+        date_format=args.date_format,
+        freq=args.freq,
+    )
 
     frame = data.frame
     span = f"{when(frame.index[0])} .. {when(frame.index[-1])}"
@@ -189,6 +210,8 @@ def _read(args):
     )
     if data.dropped:
         print(f"      left out (not numeric): {', '.join(data.dropped)}")
+    if data.n_trailing:
+        print(f"      {data.trailing_note()}")
     if data.n_inserted:
         print(f"      {data.n_inserted} missing timestamps added as gaps")
     if data.raw.isna().any().any():
@@ -224,19 +247,32 @@ def _diagnose(data, args, test_size):
     problem = too_few_rows(len(data.frame), args.horizon, n_test)
     if problem:
         raise CommandError(problem)
-    m = args.m or _season(diagnosis, len(data.frame) - n_test)
+    m = args.m or _season(data, len(data.frame) - n_test)
     return diagnosis, m, n_test
 
 
-def _season(diagnosis, n_train):
-    """The diagnosis' seasonal period when the training part holds 4 of them."""
+def _season(data, n_train):
+    """The seasonal period of the training part, when it holds 4 of them.
+
+    Only the first ``n_train`` rows are diagnosed: the test part must not
+    choose the season of the models it scores.
+    """
+    from sklstm.diagnose import diagnose_data
+
+    try:
+        diagnosis = diagnose_data(None, data.raw[data.target].iloc[:n_train])
+    except ValueError:
+        diagnosis = {}
     period = None
     if "seasonal_period" in diagnosis:
         period = diagnosis["seasonal_period"].evidence.get("period")
     if period and 4 * period <= n_train:
-        print(f"      season m={period} (the period found; --m to change)")
+        print(
+            f"      season m={period} (the period found in the training part; "
+            "--m to change)"
+        )
         return int(period)
-    print("      no season used (m=1; --m to give one)")
+    print("      no season found in the training part (m=1; --m to give one)")
     return 1
 
 
@@ -273,7 +309,10 @@ def _refit(result, winner, data, coverage):
         f"refitting {winner}'s settings on all {len(data.frame)} rows "
         "(the settings the backtest scored; not tuned again)",
     )
-    final, seconds = refit(result, winner, data, coverage=coverage)
+    try:
+        final, seconds = refit(result, winner, data, coverage=coverage)
+    except ValueError as exc:
+        raise CommandError(f"refitting {winner} on all rows failed: {exc}") from None
     print(f"      fitted in {seconds:.1f} s", flush=True)
     return final
 
@@ -328,6 +367,7 @@ def _header(args, state):
         "freq": data.freq,
         "coverage": result.coverage,
         "date_column": data.frame.index.name,
+        "date_format": args.date_format,
         "model_name": state["winner"],
         "fitted_until": str(data.frame.index[-1]),
     }
@@ -344,7 +384,14 @@ def _run_saved(args):
     model, header = load_model(args.model)
     _check_saved(args, header)
     date_column = args.date_column or header.get("date_column")
-    data = read_data(args.file, header["target"], date_column, header["columns"])
+    data = read_data(
+        args.file,
+        header["target"],
+        date_column,
+        header["columns"],
+        date_format=args.date_format or header.get("date_format"),
+        freq=args.freq,
+    )
     if header["freq"] != data.freq:
         raise CommandError(
             f"{args.file!r} has step {data.freq}, the model was fitted on step "
@@ -355,6 +402,8 @@ def _run_saved(args):
         f"on data until {header['fitted_until']}; forecasting from "
         f"{data.frame.index[-1]}"
     )
+    if data.n_trailing:
+        print(data.trailing_note())
     future = _future(model, data, header["coverage"])
     write_all([(args.output, lambda p: future.to_csv(p), "the forecast")])
     print(f"wrote the forecast: {args.output}")

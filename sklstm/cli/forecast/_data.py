@@ -1,9 +1,12 @@
 """``sklstm forecast``, step 1: the CSV read and checked, on a regular time grid.
 
 The file is read as ``sklstm diagnose`` reads it (:mod:`sklstm.cli._common`);
-then the rows get one time step each (missing timestamps become gaps), and
-the gaps are interpolated linearly, as the accuracy protocol does before a
-backtest. The raw values are kept for the report's marks.
+then the rows get one time step each (missing timestamps become gaps): the
+step is ``--freq``, or the one the dates show (calendar months, business
+days and weekly anchors included: :func:`sklstm.cli._dates.infer_grid`). The
+series runs from its first to its last observed target, and the gaps between
+are interpolated linearly, as the accuracy protocol does before a backtest.
+The raw values are kept for the report's marks.
 """
 
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ class SeriesData:
     notes: list  # info Findings of the reading (no date column, sorted rows)
     dropped: list  # non-numeric columns left out
     n_inserted: int  # missing timestamps added as gaps
+    n_trailing: int = 0  # rows after the last observed target, left out
 
     @property
     def n_gaps(self):
@@ -42,23 +46,44 @@ class SeriesData:
         freq = getattr(self.frame.index, "freq", None)
         return None if freq is None else freq.freqstr
 
+    def trailing_note(self):
+        """The line saying that blank targets at the end were left out, or None."""
+        if not self.n_trailing:
+            return None
+        from sklstm.cli.forecast._report import when
 
-def read_data(path, target, date_column=None, columns=None):
+        rows = "row has" if self.n_trailing == 1 else f"{self.n_trailing} rows have"
+        return (
+            f"the last {rows} no target: forecasting from "
+            f"{when(self.frame.index[-1])}, the last observed value"
+        )
+
+
+def read_data(
+    path, target, date_column=None, columns=None, *, date_format=None, freq=None
+):
     """Read, check and regularize the CSV; CommandError for what cannot be used.
 
     ``columns``: the input columns a saved model needs (in its order); None:
-    every numeric column.
+    every numeric column. ``date_format`` and ``freq``: the options
+    ``--date-format`` and ``--freq``. The series runs from its first to its
+    last observed target: blank targets at either end are dropped, never
+    filled; the gaps between are interpolated.
     """
-    frame, notes = read_with_notes(path, date_column)
+    frame, notes = read_with_notes(path, date_column, date_format)
     frame = check_target(frame, target, path)
     frame, dropped = _numeric_columns(frame, target, path, columns)
-    raw, n_inserted = _regular(frame, path)
+    raw, n_inserted = _regular(frame, path, freq)
     known = raw[target].notna().to_numpy()
     if not known.any():
         raise CommandError(f"--target {target!r} has no value in {path!r}.")
-    raw = raw.iloc[int(np.argmax(known)) :]  # the series starts at its first value
+    first, end = int(np.argmax(known)), len(known) - int(np.argmax(known[::-1]))
+    raw = raw.iloc[first:end]  # from the first to the last observed target
     filled = raw.interpolate(limit_direction="both")
-    return SeriesData(str(path), target, raw, filled, notes, dropped, n_inserted)
+    n_trailing = len(known) - end
+    return SeriesData(
+        str(path), target, raw, filled, notes, dropped, n_inserted, n_trailing
+    )
 
 
 def _numeric_columns(frame, target, path, columns):
@@ -81,50 +106,67 @@ def _numeric_columns(frame, target, path, columns):
     return frame[keep].astype(float), dropped
 
 
-def _regular(frame, path):
+def _regular(frame, path, freq):
     """Rows on a regular time grid (``freq`` set); return (frame, rows added)."""
     index = frame.index
     if not isinstance(index, pd.DatetimeIndex):
+        if freq is not None:
+            raise CommandError(
+                f"--freq {freq} needs dates, and {path!r} has no date column; "
+                "name it with --date-column."
+            )
         return frame.reset_index(drop=True), 0
     if index.has_duplicates:
         twice = index[index.duplicated()][0]
         raise CommandError(
             f"{path!r} has two rows for {twice}; keep one row per time step."
         )
-    offset = _step(index)
-    if offset is None:
-        raise CommandError(
-            f"the dates of {path!r} have no regular step (e.g. monthly, weekly, "
-            "daily), so the dates of the forecast are unknown; give one row per "
-            "time step."
-        )
+    offset = _step(index, path, freq)
     grid = pd.date_range(index[0], index[-1], freq=offset, name=index.name)
-    if not index.isin(grid).all():
+    off = ~index.isin(grid)
+    if off.any():
+        step = f"--freq {freq}" if freq else f"step {offset.freqstr}"
         raise CommandError(
-            f"the dates of {path!r} do not fall on one grid of step "
-            f"{offset.freqstr}; give one row per time step."
+            f"the dates of {path!r} do not fall on one grid of {step} (e.g. "
+            f"{index[off][0]}); give one row per time step"
+            + ("." if freq else ", or pass --freq.")
         )
     return frame.reindex(grid), len(grid) - len(index)
 
 
-def _step(index):
-    """The time step of ``index``, also when some timestamps are missing."""
+def _step(index, path, freq):
+    """The time step: ``--freq``, checked, else the one the dates show."""
+    import warnings
+
     from pandas.tseries.frequencies import to_offset
 
-    from sklstm.utils._time import infer_offset
+    from sklstm.cli._dates import infer_grid
 
-    offset = infer_offset(index)
-    if offset is not None or len(index) < 3:
-        return offset
-    if (index.day == 1).all() and (index.is_month_start).all():
-        return to_offset("MS")
-    if index.is_month_end.all():
-        return to_offset("ME")
-    step = pd.Series(np.diff(index.asi8)).mode().iloc[0]
-    try:
-        return to_offset(pd.Timedelta(int(step)))
-    except ValueError:
-        return None
+    if freq is not None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # a deprecated alias is refused
+                offset = to_offset(freq)
+        except (ValueError, Warning) as exc:
+            reason = f" ({exc})"
+        else:
+            start = index[0]
+            if start + offset > start:
+                return offset
+            reason = ": it must step forward in time"
+        raise CommandError(
+            f"--freq {freq!r} is not a pandas frequency such as D, B, W-SUN, MS, "
+            f"QS, YS, h{reason}."
+        )
+    offset = infer_grid(index)
+    if offset is None:
+        raise CommandError(
+            f"the dates of {path!r} have no regular step (e.g. monthly, weekly, "
+            "daily) that could be told from them, so the dates of the forecast "
+            "are unknown; give one row per time step, or pass --freq (e.g. "
+            "--freq D)."
+        )
+    return offset
 
 
 def too_few_rows(n_rows, horizon, n_test):
