@@ -95,6 +95,14 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         used); in between shrinks a noisy correction towards the baseline.
         It acts only in ``predict``, so a search can choose it from one fit
         (:func:`sklstm.recipe.tune_lstm_forecaster` does).
+    learn : {"residual", "target"}, default="residual"
+        What the regressor is fitted to. "residual": ``y - baseline(X)`` (in
+        log space, ``log y - log baseline(X)``), as above. "target": ``y``
+        itself (in log space, ``log y``), a forecaster of its own; its
+        correction is then its forecast minus the baseline's, so that
+        ``shrinkage`` weighs a combination of the two forecasts (0.5: their
+        mean; in log space, their geometric mean). ``clip_residual`` and
+        ``scale_residual`` act on residuals only, so not with "target".
     scale_residual : {None, "series"}, default=None
         On a panel (X a DataFrame indexed by (series, time)), "series"
         divides each series' residuals by their standard deviation in the
@@ -168,6 +176,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "clip_residual": [Interval(Real, 0, None, closed="neither"), None],
         "shrinkage": [Interval(Real, 0, None, closed="left")],
         "scale_residual": [StrOptions({"series"}), None],
+        "learn": [StrOptions({"residual", "target"})],
     }
 
     def __init__(
@@ -179,6 +188,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         clip_residual=None,
         shrinkage=1.0,
         scale_residual=None,
+        learn="residual",
     ):
         self.regressor = regressor
         self.baseline = baseline
@@ -186,6 +196,18 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.clip_residual = clip_residual
         self.shrinkage = shrinkage
         self.scale_residual = scale_residual
+        self.learn = learn
+
+    def _check_learn(self):
+        if self.learn != "target":
+            return
+        for name in ("clip_residual", "scale_residual"):
+            if getattr(self, name) is not None:
+                raise ValueError(
+                    f"{name}={getattr(self, name)!r} acts on residuals, but "
+                    "learn='target' fits the regressor to y itself; set "
+                    f"{name}=None."
+                )
 
     def _clip(self, residual):
         """Clip the residuals by the IQR rule of ``clip_residual`` (NaN kept)."""
@@ -268,6 +290,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             raise ValueError(
                 "ResidualRegressor requires y to be passed, but the target y is None."
             )
+        self._check_learn()
         if np.iscomplexobj(np.asarray(y)):
             raise ValueError("Complex data not supported: y is complex.")
         y_arr = np.asarray(y, dtype=np.float64)
@@ -290,7 +313,9 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             base = self.baseline_.predict(X)
             if np.shape(base) != y_arr.shape:
                 base = np.reshape(base, y_arr.shape)
-            residual = self._forward(y_arr, "y") - self._forward(base, "the baseline")
+            residual = self._forward(y_arr, "y")
+            if self.learn == "residual":
+                residual = residual - self._forward(base, "the baseline")
             residual = self._clip(residual)
             self.residual_scale_, self.pooled_residual_scale_ = self._residual_scale(
                 X, residual
@@ -436,6 +461,8 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         scale = self._row_scale(X, base.shape)
         bounds = bounds * np.reshape(scale, np.shape(scale) + (1,) * len(tail))
         base = np.reshape(base, base.shape + (1,) * len(tail))
+        if self.learn == "target":  # the forecast's interval, relative to the base
+            bounds = bounds - self._forward(base, "the baseline")
         combined = self._combine(base, bounds, self.shrinkage)
         return np.broadcast_to(combined, bounds.shape).copy()
 
@@ -459,6 +486,8 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         except ValueError as exc:
             _explain_nan(exc)
         correction = np.reshape(correction, base.shape)
+        if self.learn == "target":  # its forecast, relative to the baseline's
+            return base, correction - self._forward(base, "the baseline")
         return base, correction * self._row_scale(X, base.shape)
 
     def _combine(self, base, correction, shrinkage):
