@@ -82,3 +82,26 @@ def test_bad_window_norm_settings_name_the_parameter(params, match):
     X, y = _windows(n=20)
     with pytest.raises(ValueError, match=match):
         LSTMRegressor(units=2, epochs=1, **params).fit(X, y)
+
+
+def test_windows_per_epoch_draws_a_new_subset_every_epoch(monkeypatch):
+    from sklstm.models import _engine
+
+    drawn = []
+    original = _engine._epoch_order
+
+    def spy(fit_set, shuffle, rng, per_epoch=None):
+        out = original(fit_set, shuffle, rng, per_epoch)
+        drawn.append(np.asarray(out[0]))
+        return out
+
+    monkeypatch.setattr(_engine, "_epoch_order", spy)
+    X, y = _windows(n=200)
+    kwargs = dict(units=2, epochs=3, random_state=0, windows_per_epoch=50)
+    first = LSTMRegressor(**kwargs).fit(X, y).predict(X[:5])
+    assert [len(starts) for starts in drawn] == [50, 50, 50]
+    assert all(len(set(starts)) == 50 for starts in drawn)  # without replacement
+    assert len({tuple(sorted(starts)) for starts in drawn}) == 3  # anew each epoch
+    np.testing.assert_array_equal(
+        LSTMRegressor(**kwargs).fit(X, y).predict(X[:5]), first
+    )

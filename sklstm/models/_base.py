@@ -280,13 +280,17 @@ class KerasLSTMBase(BaseWrapper):
             y,
             sample_weight=sample_weight,
             epochs=epochs,
-            batch_size=resolve_batch_size(self.batch_size, len(X)),
+            batch_size=resolve_batch_size(
+                self.batch_size,
+                min(len(X), getattr(self, "windows_per_epoch", None) or len(X)),
+            ),
             shuffle=self.shuffle,
             rng=rng,
             validation_fraction=validation_fraction,
             patience=self.patience,
             resume=warm_start,
             verbose=self.verbose,
+            per_epoch=getattr(self, "windows_per_epoch", None),
         )
         if warm_start and getattr(self, "history_", None):
             for key, values in history.items():

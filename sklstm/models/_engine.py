@@ -394,6 +394,7 @@ def train(
     patience=0,
     resume=False,
     verbose=0,
+    per_epoch=None,
 ):
     """Train ``model`` in place on ``(windows, y)``; return what Keras' fit reports.
 
@@ -427,6 +428,9 @@ def train(
         instead of a fresh one.
     verbose : int
         Print one line per epoch when >= 1.
+    per_epoch : int or None
+        Train each epoch on at most this many training samples, drawn anew
+        (without replacement) every epoch; None: all of them.
 
     Returns
     -------
@@ -459,6 +463,7 @@ def train(
             rng=rng,
             patience=patience,
             verbose=verbose,
+            per_epoch=per_epoch,
         )
         trainer.store(model)
     finally:
@@ -499,17 +504,34 @@ def _validation_set(base, starts, y, weights, n_train):
     )
 
 
-def _epoch_order(fit_set, shuffle, rng):
-    """The training samples of one epoch: shuffled by ``rng``, or in time order."""
-    if not shuffle:
-        return fit_set
+def _epoch_order(fit_set, shuffle, rng, per_epoch=None):
+    """The training samples of one epoch: shuffled by ``rng``, or in time order.
+
+    ``per_epoch``: at most that many, drawn anew every epoch (shuffled).
+    """
     starts, y, weights = fit_set
-    order = rng.permutation(len(starts))
+    if per_epoch is not None and per_epoch < len(starts):
+        order = rng.choice(len(starts), size=per_epoch, replace=False)
+    elif not shuffle:
+        return fit_set
+    else:
+        order = rng.permutation(len(starts))
     return starts[order], y[order], weights[order]
 
 
 def _run_epochs(
-    trainer, base, fit_set, val, size, *, epochs, shuffle, rng, patience, verbose
+    trainer,
+    base,
+    fit_set,
+    val,
+    size,
+    *,
+    epochs,
+    shuffle,
+    rng,
+    patience,
+    verbose,
+    per_epoch=None,
 ):
     """Train ``trainer.model`` epoch by epoch; return the history and best epoch.
 
@@ -521,7 +543,7 @@ def _run_epochs(
         history["val_loss"] = []
     stopping = _EarlyStopping(patience)
     for epoch in range(epochs):
-        args = map(tf.constant, _epoch_order(fit_set, shuffle, rng))
+        args = map(tf.constant, _epoch_order(fit_set, shuffle, rng, per_epoch))
         loss = float(trainer.train_epoch(base, *args, size))
         history["loss"].append(loss)
         line = f"Epoch {epoch + 1}/{epochs} - loss: {loss:.4f}"

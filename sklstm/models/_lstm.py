@@ -163,6 +163,11 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         Steps whose mean is a window's level (e.g. one season).
     norm_feature : int, default=0
         The input feature that carries the level (the target's column).
+    windows_per_epoch : int or None, default=None
+        Train each epoch on at most this many windows, drawn anew from all
+        training windows (all series of a panel) every epoch, so that an
+        epoch costs the same however long the data; ``batch_size="auto"`` is
+        then resolved for this many. None: every window, every epoch.
     {seed_parameters}
 
     Attributes
@@ -237,6 +242,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         "window_norm": [StrOptions({"subtract", "divide"}), None],
         "norm_steps": [Interval(Integral, 1, None, closed="left")],
         "norm_feature": [Interval(Integral, 0, None, closed="left")],
+        "windows_per_epoch": [Interval(Integral, 1, None, closed="left"), None],
     }
 
     def __init__(
@@ -273,6 +279,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         window_norm=None,
         norm_steps=1,
         norm_feature=0,
+        windows_per_epoch=None,
         random_state=None,
         verbose=0,
     ):
@@ -307,6 +314,7 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         self.window_norm = window_norm
         self.norm_steps = norm_steps
         self.norm_feature = norm_feature
+        self.windows_per_epoch = windows_per_epoch
         self.random_state = random_state
         self.verbose = verbose
 
