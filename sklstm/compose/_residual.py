@@ -487,7 +487,9 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             _explain_nan(exc)
         correction = np.reshape(correction, base.shape)
         if self.learn == "target":  # its forecast, relative to the baseline's
-            return base, correction - self._forward(base, "the baseline")
+            # none (NaN: a series too short for the regressor): the baseline's
+            correction = correction - self._forward(base, "the baseline")
+            return base, np.where(np.isnan(correction), 0.0, correction)
         return base, correction * self._row_scale(X, base.shape)
 
     def _combine(self, base, correction, shrinkage):

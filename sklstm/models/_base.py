@@ -179,10 +179,19 @@ class KerasLSTMBase(BaseWrapper):
             )
         return self
 
+    def _skips_nan(self):
+        return getattr(self, "nan_windows", "error") == "skip"
+
     def _predict_raw(self, X):
         with quiet(self.verbose):
             windows, _ = self._validate_data(X)
-            return _engine.predict(self.model_, self._architecture_key(), windows)
+            if not self._skips_nan():
+                return _engine.predict(self.model_, self._architecture_key(), windows)
+            windows, missing = without_nan(windows)
+            out = _engine.predict(self.model_, self._architecture_key(), windows)
+            out = np.array(out, dtype=np.float64)
+            out[missing] = np.nan
+            return out
 
     def predict(self, X):
         """Predict the target of each window in ``X``.
@@ -256,9 +265,24 @@ class KerasLSTMBase(BaseWrapper):
     def _fit_keras_model(
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, rng
     ):
+        if self._skips_nan():  # windows reaching before their series: weight 0
+            X, missing = without_nan(X)
+            if missing.all():
+                raise ValueError(
+                    "nan_windows='skip' leaves no window to train on: every "
+                    "window holds NaN (fewer rows than the window?)."
+                )
+            weight = np.ones(len(X)) if sample_weight is None else sample_weight
+            sample_weight = np.where(missing, 0.0, weight)
         # a panel's windows: oldest first, so that the validation tail is the
         # latest time stamps of every series, not the last series
         X, y, sample_weight = _in_time_order(X, y, sample_weight)
+        if getattr(self, "validation_rows", "latest") == "random":
+            # a random tail instead: the latest windows are trained on too
+            order = rng.permutation(len(X))
+            if sample_weight is not None:
+                sample_weight = np.asarray(sample_weight)[order]
+            X, y = X[order], np.asarray(y)[order]
         validation_fraction = None
         if self.early_stopping and not warm_start:
             n_samples = len(X)
@@ -329,7 +353,12 @@ class KerasLSTMBase(BaseWrapper):
                 windows = _float32_windows(X)
             else:
                 windows = Windows.from_array(X)
-            check_array(windows.base, input_name="X", estimator=self)
+            check_array(
+                windows.base,
+                input_name="X",
+                estimator=self,
+                ensure_all_finite="allow-nan" if self._skips_nan() else True,
+            )
             if y is not None:
                 y = self._validate_y(y, len(windows))
         else:
@@ -400,6 +429,18 @@ class KerasLSTMBase(BaseWrapper):
                 f"[{n_samples}, {len(y)}]"
             )
         return y
+
+
+def without_nan(windows):
+    """``windows`` with NaN read as 0, and which windows held a NaN."""
+    bad_rows = np.isnan(windows.base).any(axis=1)
+    if not bad_rows.any():
+        return windows, np.zeros(len(windows), dtype=bool)
+    counts = np.concatenate([[0], np.cumsum(bad_rows)])
+    starts = np.asarray(windows.starts)
+    missing = counts[starts + windows.timesteps] > counts[starts]
+    base = np.where(np.isnan(windows.base), 0, windows.base).astype(windows.base.dtype)
+    return Windows(base, starts, windows.timesteps, windows.time_rank), missing
 
 
 def _float32_windows(X):

@@ -510,8 +510,10 @@ def _epoch_order(fit_set, shuffle, rng, per_epoch=None):
     ``per_epoch``: at most that many, drawn anew every epoch (shuffled).
     """
     starts, y, weights = fit_set
-    if per_epoch is not None and per_epoch < len(starts):
-        order = rng.choice(len(starts), size=per_epoch, replace=False)
+    pool = np.flatnonzero(weights > 0) if per_epoch is not None else None
+    if pool is not None and per_epoch < len(pool):
+        # samples that carry weight only: a draw is never wasted on weight 0
+        order = rng.choice(pool, size=per_epoch, replace=False)
     elif not shuffle:
         return fit_set
     else:

@@ -163,6 +163,20 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         Steps whose mean is a window's level (e.g. one season).
     norm_feature : int, default=0
         The input feature that carries the level (the target's column).
+    validation_rows : {"latest", "random"}, default="latest"
+        Which windows early stopping holds out (``validation_fraction`` of
+        them): the latest in time (of every series of a panel), so that the
+        stopping point is judged on what comes after the training windows; or
+        a random sample, so that the latest windows, often the most like the
+        next ones, are trained on too (overlapping windows make the
+        validation loss optimistic, but only the stopping point depends on
+        it).
+    nan_windows : {"error", "skip"}, default="error"
+        Windows holding NaN (``Windower(warmup="nan")`` pads the first rows of
+        every series so): "error" refuses them; "skip" leaves them out of
+        training (sample weight 0, so a series' windows that reach before its
+        first row teach nothing) and predicts NaN for them, for a caller to
+        fall back on another forecast there.
     windows_per_epoch : int or None, default=None
         Train each epoch on at most this many windows, drawn anew from all
         training windows (all series of a panel) every epoch, so that an
@@ -242,6 +256,8 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         "window_norm": [StrOptions({"subtract", "divide"}), None],
         "norm_steps": [Interval(Integral, 1, None, closed="left")],
         "norm_feature": [Interval(Integral, 0, None, closed="left")],
+        "validation_rows": [StrOptions({"latest", "random"})],
+        "nan_windows": [StrOptions({"error", "skip"})],
         "windows_per_epoch": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -279,6 +295,8 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         window_norm=None,
         norm_steps=1,
         norm_feature=0,
+        validation_rows="latest",
+        nan_windows="error",
         windows_per_epoch=None,
         random_state=None,
         verbose=0,
@@ -314,6 +332,8 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
         self.window_norm = window_norm
         self.norm_steps = norm_steps
         self.norm_feature = norm_feature
+        self.validation_rows = validation_rows
+        self.nan_windows = nan_windows
         self.windows_per_epoch = windows_per_epoch
         self.random_state = random_state
         self.verbose = verbose

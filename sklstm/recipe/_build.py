@@ -26,6 +26,7 @@ from sklstm.preprocessing import (
 )
 
 from ._folds import check_int, periods_of
+from ._window import window_network
 
 __all__ = ["make_lstm_forecaster"]
 
@@ -236,6 +237,8 @@ def make_lstm_forecaster(
     clip_residual=None,
     scale_by_series=False,
     series_identity=None,
+    network="residual",
+    deseasonalize=True,
     random_state=0,
     **lstm_params,
 ):
@@ -322,6 +325,28 @@ def make_lstm_forecaster(
         fit (:class:`~sklstm.preprocessing.SeriesOneHot`; a series unseen in
         fit gets zeros). None: the network sees only the series' values. No
         change on one series.
+    network : {"residual", "window"}, default="residual"
+        The LSTM's design. "residual": it learns what the baseline misses,
+        from the pipeline above (differences, moving averages, seasonal lags,
+        scaled inputs). "window": a global forecaster of the series itself,
+        for panels of many series (:class:`WindowForecaster`): the target in
+        log space (``log(1 + y)`` for one that touches 0, raw values for one
+        that goes below 0), without each series' seasonal profile
+        (``deseasonalize``), every window of ``window`` rows made relative to
+        its own level (the mean of its last season) inside the network and
+        the level restored at the output (``LSTMRegressor(window_norm=...)``),
+        all steps from one output layer, an MAE loss, windows that reach
+        before their series' first row left out, and a fresh sample of at
+        most 16,384 windows of all series each epoch; ``shrinkage`` then
+        weighs its forecast against the baseline's (``ResidualRegressor(learn=
+        "target")``: 0.5 is their mean). ``log`` then only sets the
+        baseline's space; ``moving_average``, ``seasonal_lags``,
+        ``clip_residual``, ``scale_by_series`` and ``series_identity`` belong
+        to the residual network.
+    deseasonalize : bool, default=True
+        With ``network="window"`` and a season: remove each series' seasonal
+        profile (learned from its training rows) before the network, add it
+        back to the forecast.
     random_state : int, RandomState instance or None, default=0
         Draws the seeds of the LSTMs.
     **lstm_params : dict
@@ -396,6 +421,23 @@ def make_lstm_forecaster(
     check_int("n_seeds", n_seeds, 1)
     _check_series_options(scale_by_series, series_identity)
     _check_baseline(baseline, periods, m)
+    if network not in ("residual", "window"):
+        raise ValueError(f"network={network!r} must be 'residual' or 'window'.")
+    if network == "window":
+        return ResidualRegressor(
+            regressor=window_network(
+                target=target,
+                periods=periods,
+                window=window,
+                deseasonalize=deseasonalize,
+                n_seeds=n_seeds,
+                random_state=random_state,
+                lstm_params=lstm_params,
+            ),
+            baseline=_make_baseline(baseline, target, periods, log),
+            shrinkage=shrinkage,
+            learn="target",
+        )
     seasonal_lags = _resolve_seasonal_lags(seasonal_lags, baseline, periods)
     if moving_average is not None:
         check_int("moving_average", moving_average, 2)

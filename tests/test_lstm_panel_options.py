@@ -1,4 +1,4 @@
-"""LSTMRegressor(window_norm=...): each window relative to its level, restored."""
+"""LSTMRegressor options for global networks: window levels, epochs, held-out rows."""
 
 import pickle
 
@@ -105,3 +105,27 @@ def test_windows_per_epoch_draws_a_new_subset_every_epoch(monkeypatch):
     np.testing.assert_array_equal(
         LSTMRegressor(**kwargs).fit(X, y).predict(X[:5]), first
     )
+
+
+@pytest.mark.parametrize("rows", ["latest", "random"])
+def test_validation_rows_holds_out_the_latest_or_a_random_tenth(monkeypatch, rows):
+    from sklstm.models import _engine
+
+    seen = {}
+    original = _engine.train
+
+    def spy(model, key, windows, y, **kwargs):
+        seen["starts"] = np.asarray(windows.starts)
+        return original(model, key, windows, y, **kwargs)
+
+    monkeypatch.setattr(_engine, "train", spy)
+    X = np.arange(200.0).reshape(200, 1, 1)  # window i holds the value i
+    y = X[:, 0, 0]
+    LSTMRegressor(units=2, epochs=1, random_state=0, validation_rows=rows).fit(X, y)
+    held_out = np.sort(seen["starts"][-20:])  # the last 10 %: validation
+    latest = np.arange(180, 200)
+    if rows == "latest":
+        np.testing.assert_array_equal(held_out, latest)
+    else:
+        assert len(np.intersect1d(held_out, latest)) < 10
+        assert len(np.unique(seen["starts"])) == 200  # every window kept
