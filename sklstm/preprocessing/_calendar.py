@@ -9,7 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _FLOAT_DTYPES, _check_int_list, _check_numeric
-from sklstm.preprocessing._panel import panel_of, time_labels
+from sklstm.utils._panel import panel_of, time_labels
 from sklstm.utils._compat import (
     Interval,
     StrOptions,
