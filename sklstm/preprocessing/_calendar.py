@@ -9,7 +9,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _FLOAT_DTYPES, _check_int_list, _check_numeric
-from sklstm.utils._panel import panel_of, time_labels
 from sklstm.utils._compat import (
     Interval,
     StrOptions,
@@ -17,6 +16,7 @@ from sklstm.utils._compat import (
     _fit_context,
     validate_data,
 )
+from sklstm.utils._panel import panel_of, time_labels
 from sklstm.utils._time import infer_offset
 
 # name -> (period of the cyclic encoding, categories of the one-hot encoding)
