@@ -15,7 +15,7 @@ from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting._coverage import check_coverage
 from sklstm.utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from sklstm.utils._padding import collect_padding
-from sklstm.utils._panel import panel_of
+from sklstm.utils._panel import collect_unseen, panel_of, report_unseen
 
 _NAN_HINT = (
     "ResidualRegressor: a step got NaN. Fill the gaps in X causally with "
@@ -48,6 +48,44 @@ def _sample_weight_key(regressor):
 def _final_step(regressor):
     """The estimator that predicts: a Pipeline's last step, or ``regressor``."""
     return regressor.steps[-1][1] if isinstance(regressor, Pipeline) else regressor
+
+
+def _rows_needed(regressor):
+    """The most history any step of ``regressor`` needs (0 when none says).
+
+    sklstm's lag, difference, rolling and window steps tell it from their
+    parameters (``_rows_needed``); a step whose parameters are invalid says
+    nothing here, and its own fit names the error.
+    """
+    steps = regressor.steps if isinstance(regressor, Pipeline) else [(None, regressor)]
+    needed = 0
+    for _, step in steps:
+        rows_needed = getattr(step, "_rows_needed", None)
+        if rows_needed is None:
+            continue
+        try:
+            needed = max(needed, int(rows_needed()))
+        except (TypeError, ValueError):
+            continue
+    return needed
+
+
+def _short_series(regressor, X):
+    """Series of the panel ``X`` with no more rows than ``regressor``'s steps need.
+
+    Their rows are all padding in some step (lags, a window, a season); a
+    list of labels, empty when ``X`` is not a panel or when every series is
+    that short (the steps then raise their own error in fit).
+    """
+    panel = panel_of(X)
+    needed = _rows_needed(regressor) if panel is not None else 0
+    if not needed:
+        return []
+    lengths = np.diff(panel.bounds)
+    short = [
+        label for label, n in zip(panel.labels, lengths, strict=True) if n <= needed
+    ]
+    return [] if len(short) == len(panel.labels) else short
 
 
 def _regressor_has(name):
@@ -104,6 +142,15 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         unseen in fit takes the standard deviation of all the residuals. None,
         and any X that is not a panel: no scaling (one series has one scale,
         which a regressor that standardizes its target removes anyway).
+    unseen_series : {"regressor", "baseline"}, default="regressor"
+        On a panel, how a series the regressor learned nothing from is
+        forecast: one unseen in fit (a late start, a new series at forecast
+        time) or too short there for the regressor's steps (see Notes).
+        "regressor": like any series, the regressor's steps using their own
+        fallbacks for it (padding, pooled statistics). "baseline": by the
+        baseline's forecast alone, without a correction (and NaN interval
+        bounds), named in one :class:`~sklstm.exceptions.UnseenSeriesWarning`
+        per call.
 
     Attributes
     ----------
@@ -122,6 +169,12 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     pooled_residual_scale_ : ndarray of shape (n_outputs,) or None
         With ``scale_residual="series"`` on a panel: the scale of all the
         residuals, used for a series unseen in fit. None otherwise.
+    series_ : pandas.Index
+        After a fit on a panel: its series (only then).
+    short_series_ : list
+        After a fit on a panel: the series with no more rows than the
+        regressor's steps need (its sklstm lag, difference, rolling and
+        window steps say how many), left out of its training; empty otherwise.
     n_features_in_ : int
         Number of features seen by the baseline during fit.
 
@@ -138,6 +191,12 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     sample weight of 0 when its (final step's) ``fit`` takes ``sample_weight``,
     otherwise only the other rows. The baseline is fitted on every row when it
     accepts NaN targets (sklstm's baselines do), otherwise on the known ones.
+
+    On a ragged panel (series of any lengths and start dates), a series with
+    no more rows than the regressor's steps need (the largest lag, window or
+    season of its sklstm steps) would be all padding there: it gets weight 0
+    (``short_series_``), staying in ``X`` as history, as rows with an unknown
+    target do. The baseline is fitted on it as on every series.
 
     ``predict`` warns once (:class:`~sklstm.exceptions.PaddingWarning`) when the
     steps inside compute rows from padding instead of real history.
@@ -168,6 +227,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "clip_residual": [Interval(Real, 0, None, closed="neither"), None],
         "shrinkage": [Interval(Real, 0, None, closed="left")],
         "scale_residual": [StrOptions({"series"}), None],
+        "unseen_series": [StrOptions({"regressor", "baseline"})],
     }
 
     def __init__(
@@ -179,6 +239,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         clip_residual=None,
         shrinkage=1.0,
         scale_residual=None,
+        unseen_series="regressor",
     ):
         self.regressor = regressor
         self.baseline = baseline
@@ -186,6 +247,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.clip_residual = clip_residual
         self.shrinkage = shrinkage
         self.scale_residual = scale_residual
+        self.unseen_series = unseen_series
 
     def _clip(self, residual):
         """Clip the residuals by the IQR rule of ``clip_residual`` (NaN kept)."""
@@ -286,8 +348,9 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 stacklevel=2,
             )
         try:
-            self.baseline_ = self._fit_baseline(X, y, known)
-            base = self.baseline_.predict(X)
+            with collect_unseen():  # a baseline's fallbacks, said once
+                self.baseline_ = self._fit_baseline(X, y, known)
+                base = self.baseline_.predict(X)
             if np.shape(base) != y_arr.shape:
                 base = np.reshape(base, y_arr.shape)
             residual = self._forward(y_arr, "y") - self._forward(base, "the baseline")
@@ -299,6 +362,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.regressor_ = self._fit_regressor(X, residual, known, fit_params)
         except ValueError as exc:
             _explain_nan(exc)
+        panel = panel_of(X)
+        self.__dict__.pop("series_", None)
+        if panel is not None:
+            self.series_ = pd.Index(panel.labels)
         if hasattr(self.baseline_, "n_features_in_"):
             self.n_features_in_ = self.baseline_.n_features_in_
         if hasattr(self.baseline_, "feature_names_in_"):
@@ -328,6 +395,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     def _fit_regressor(self, X, residual, known, fit_params):
         regressor = clone(self.regressor)
+        self.short_series_ = _short_series(regressor, X)
+        if self.short_series_:  # all padding in some step: weight 0
+            labels = X.index.get_level_values(0)
+            known = known & ~np.asarray(labels.isin(self.short_series_))
         if known.all():
             return regressor.fit(X, residual, **fit_params)
         key = _sample_weight_key(regressor)
@@ -356,12 +427,51 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if self.shrinkage == 0:
             check_is_fitted(self, "regressor_")
             try:
-                with collect_padding():
+                with collect_unseen(), collect_padding():
                     return np.asarray(self.baseline_.predict(X), dtype=np.float64)
             except ValueError as exc:
                 _explain_nan(exc)
         base, correction = self._predict_parts(X)
         return self._combine(base, correction, self.shrinkage)
+
+    def _fallback_rows(self, X):
+        """Rows forecast by the baseline alone, as a boolean mask, or None.
+
+        With ``unseen_series="baseline"``: the rows of the series of the panel
+        ``X`` that the regressor learned nothing from (unseen in fit, or in
+        ``short_series_``), reported once.
+        """
+        panel = panel_of(X) if self.unseen_series == "baseline" else None
+        if panel is None or "series_" not in self.__dict__:
+            return None
+        short = set(self.short_series_)
+        learned = {label for label in self.series_ if label not in short}
+        fallback = [label for label in panel.labels if label not in learned]
+        if not fallback:
+            return None
+        report_unseen(
+            self,
+            series=fallback,
+            n_series=len(panel.labels),
+            fallback="forecast them by its baseline alone (no correction)",
+        )
+        flags = [label not in learned for label in panel.labels]
+        return np.repeat(flags, np.diff(panel.bounds))
+
+    def _regressor_rows(self, X, rows, shape, function):
+        """``function(X)`` of the regressor, NaN on the ``rows`` it skips.
+
+        ``shape`` is the output's shape, rows first; ``rows`` a boolean mask
+        (None: none skipped).
+        """
+        if rows is None:
+            return np.reshape(np.asarray(function(X), dtype=np.float64), shape)
+        out = np.full(shape, np.nan)
+        keep = np.flatnonzero(~rows)
+        if len(keep):
+            part = np.asarray(function(X.iloc[keep]), dtype=np.float64)
+            out[keep] = np.reshape(part, (len(keep), *shape[1:]))
+        return out
 
     @available_if(_regressor_has("predict_interval"))
     def predict_interval(self, X, coverage=0.9):
@@ -423,16 +533,20 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         ...                           baseline=DummyRegressor()), "predict_interval")
         False
         """
-        _, scalar = check_coverage(coverage)
+        levels, scalar = check_coverage(coverage)
         check_is_fitted(self, "regressor_")
+        tail = (2,) if scalar else (2, len(levels))
         try:
-            with collect_padding():  # one PaddingWarning for all the steps
+            with collect_unseen(), collect_padding():  # one warning of each
                 base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
-                bounds = self._regressor_interval(X, coverage)
+                bounds = self._regressor_rows(
+                    X,
+                    self._fallback_rows(X),
+                    base.shape + tail,
+                    lambda part: self._regressor_interval(part, coverage),
+                )
         except ValueError as exc:
             _explain_nan(exc)
-        tail = bounds.shape[-1:] if scalar else bounds.shape[-2:]
-        bounds = np.reshape(bounds, base.shape + tail)
         scale = self._row_scale(X, base.shape)
         bounds = bounds * np.reshape(scale, np.shape(scale) + (1,) * len(tail))
         base = np.reshape(base, base.shape + (1,) * len(tail))
@@ -453,12 +567,16 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         """The baseline's forecast and the regressor's correction, uncombined."""
         check_is_fitted(self, "regressor_")
         try:
-            with collect_padding():  # one PaddingWarning for all the steps
+            with collect_unseen(), collect_padding():  # one warning of each
                 base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
-                correction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+                rows = self._fallback_rows(X)
+                correction = self._regressor_rows(
+                    X, rows, base.shape, self.regressor_.predict
+                )
         except ValueError as exc:
             _explain_nan(exc)
-        correction = np.reshape(correction, base.shape)
+        if rows is not None:  # the baseline alone
+            correction[rows] = 0.0
         return base, correction * self._row_scale(X, base.shape)
 
     def _combine(self, base, correction, shrinkage):
