@@ -422,4 +422,5 @@ def make_lstm_forecaster(
         clip_residual=clip_residual,
         shrinkage=shrinkage,
         scale_residual="series" if scale_by_series else None,
+        unseen_series="baseline",
     )
