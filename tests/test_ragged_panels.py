@@ -38,6 +38,7 @@ from sklstm.preprocessing import (
     LagFeatures,
     OutlierClipper,
     RollingFeatures,
+    TimeSeriesImputer,
     Windower,
 )
 from sklstm.recipe import TunedLSTMForecaster, make_lstm_forecaster
@@ -110,6 +111,7 @@ def _two_series(n_short):
         index=pd.date_range(end="2020-12-31", periods=40, freq="D"),
     )
     short = long.iloc[-n_short:] * 3 + 100
+    short.iloc[-2, 1] = np.nan  # a gap, for the imputer
     return pd.concat({"long": long, "short": short}, names=["series", "day"])
 
 
@@ -118,6 +120,7 @@ STEPS = {
     "diff": lambda: DiffFeatures(period=8),
     "rolling": lambda: RollingFeatures(windows=9, stats=("mean", "ewm")),
     "window": lambda: Windower(window=9),
+    "impute": lambda: TimeSeriesImputer(strategy="seasonal", period=8),
 }
 
 

@@ -17,6 +17,8 @@ from sklstm.utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from sklstm.utils._padding import collect_padding
 from sklstm.utils._panel import collect_unseen, panel_of, report_unseen
 
+from ._ragged import short_series
+
 _NAN_HINT = (
     "ResidualRegressor: a step got NaN. Fill the gaps in X causally with "
     "sklstm.preprocessing.TimeSeriesImputer as the first step of the regressor's "
@@ -48,44 +50,6 @@ def _sample_weight_key(regressor):
 def _final_step(regressor):
     """The estimator that predicts: a Pipeline's last step, or ``regressor``."""
     return regressor.steps[-1][1] if isinstance(regressor, Pipeline) else regressor
-
-
-def _rows_needed(regressor):
-    """The most history any step of ``regressor`` needs (0 when none says).
-
-    sklstm's lag, difference, rolling and window steps tell it from their
-    parameters (``_rows_needed``); a step whose parameters are invalid says
-    nothing here, and its own fit names the error.
-    """
-    steps = regressor.steps if isinstance(regressor, Pipeline) else [(None, regressor)]
-    needed = 0
-    for _, step in steps:
-        rows_needed = getattr(step, "_rows_needed", None)
-        if rows_needed is None:
-            continue
-        try:
-            needed = max(needed, int(rows_needed()))
-        except (TypeError, ValueError):
-            continue
-    return needed
-
-
-def _short_series(regressor, X):
-    """Series of the panel ``X`` with no more rows than ``regressor``'s steps need.
-
-    Their rows are all padding in some step (lags, a window, a season); a
-    list of labels, empty when ``X`` is not a panel or when every series is
-    that short (the steps then raise their own error in fit).
-    """
-    panel = panel_of(X)
-    needed = _rows_needed(regressor) if panel is not None else 0
-    if not needed:
-        return []
-    lengths = np.diff(panel.bounds)
-    short = [
-        label for label, n in zip(panel.labels, lengths, strict=True) if n <= needed
-    ]
-    return [] if len(short) == len(panel.labels) else short
 
 
 def _regressor_has(name):
@@ -395,7 +359,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     def _fit_regressor(self, X, residual, known, fit_params):
         regressor = clone(self.regressor)
-        self.short_series_ = _short_series(regressor, X)
+        self.short_series_ = short_series(regressor, X)
         if self.short_series_:  # all padding in some step: weight 0
             labels = X.index.get_level_values(0)
             known = known & ~np.asarray(labels.isin(self.short_series_))

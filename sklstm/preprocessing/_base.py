@@ -358,7 +358,7 @@ class _HistoryTransformer(_TimeAwareTransformer):
 
     def _store_history(self, X, k):
         n = X.shape[0]
-        if n < k:  # a short series of a panel: the padding fit gave its first rows
+        if n < k:  # a short series of a panel: its rows after the padding
             pad = self._prefix(X, k - n, continuation=False)
             self.history_ = np.concatenate([pad, X]).astype(X.dtype, copy=False)
         else:

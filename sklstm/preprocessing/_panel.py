@@ -173,8 +173,8 @@ class SeriesTooShort(ValueError):
     """A series has too few rows for a step's history (lags, window, season).
 
     Raised for a single series; on a panel only when every series is that
-    short: the others are fitted with their padding as state (see
-    ``_PanelMixin._fit_panel``).
+    short: otherwise a short series is fitted on the rows it has and its
+    later rows are computed from its start (see ``_PanelMixin._fit_panel``).
     """
 
 
