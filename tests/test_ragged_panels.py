@@ -227,6 +227,21 @@ def test_every_baseline_fits_predicts_and_forecasts_a_ragged_panel(
         assert not _unseen(record)
 
 
+def test_a_combination_names_its_members_fallbacks_once(supervised, with_new):
+    X, y = supervised
+    model = CombinedForecaster(
+        estimators=[
+            ("seasonal", SeasonalNaiveForecaster(m=M, target="y")),
+            ("airline", AirlineForecaster(m=M, target="y")),
+        ]
+    ).fit(X, y)
+    X_new, _ = make_supervised(with_new, "y", horizon=HORIZON)
+    with pytest.warns(UnseenSeriesWarning) as record:
+        model.predict(X_new)
+    message = _one_unseen_warning(record, 2, ["short", "new"])
+    assert "SeasonalNaiveForecaster" in message and "AirlineForecaster" in message
+
+
 def test_airline_without_a_model_forecasts_its_own_seasonal_naive(supervised, with_new):
     """The short series (4 rows) and the new one: their seasonal naive forecasts."""
     X, y = supervised

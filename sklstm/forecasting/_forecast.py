@@ -142,7 +142,11 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     On a panel (a MultiIndex (series, time)), the last row of every series is
     its forecast origin: the result holds the next h values of each series,
     indexed (series, future time), each series' time step read from its own
-    time stamps.
+    time stamps (those of the whole panel for a series of one or two dates).
+    A series the estimator did not see in fit (a new store, a new product)
+    is forecast by the estimator's stated fallback (the recipe: its baseline
+    alone), named with the others in one
+    :class:`~sklstm.exceptions.UnseenSeriesWarning`.
 
     Parameters
     ----------
