@@ -1,10 +1,15 @@
 """Warnings raised by sklstm.
 
-Both are :class:`UserWarning` subclasses, so that they can be filtered on their
+All are :class:`UserWarning` subclasses, so that they can be filtered on their
 own (``warnings.simplefilter("error", PaddingWarning)`` in tests, for example).
 """
 
-__all__ = ["LogSpaceWarning", "MissingTargetWarning", "PaddingWarning"]
+__all__ = [
+    "LogSpaceWarning",
+    "MissingTargetWarning",
+    "PaddingWarning",
+    "UnseenSeriesWarning",
+]
 
 
 class PaddingWarning(UserWarning):
@@ -68,4 +73,41 @@ class LogSpaceWarning(UserWarning):
     ...     _ = LogTransformer().fit(np.array([[1.0, -1.0], [2.0, 1.0]]))
     >>> caught[0].category is LogSpaceWarning
     True
+    """
+
+
+class UnseenSeriesWarning(PaddingWarning):
+    """Series of a panel had no fitted state of their own: a fallback served them.
+
+    Real panels are ragged: a series may start after the training data (or a
+    cross-validation fold's training part) ends, appear only at forecast time
+    (a new store, a new product), or be too short in fit for a step's lags,
+    windows or season. Such a series has no history, bounds, statistics or
+    model learned from it, so every estimator that keeps one per series uses
+    a stated fallback for it (its own rows in ``X`` where that is causal,
+    statistics of all training series, or a simpler forecast: the recipe's
+    baseline alone, the airline model's seasonal naive forecast). One warning
+    per call names how many series, the first few labels and the fallbacks.
+
+    A subclass of :class:`PaddingWarning`: such a series' first rows are
+    computed from padding too, as a frame that does not continue the
+    training data is.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import pandas as pd
+    >>> from sklstm.exceptions import UnseenSeriesWarning
+    >>> from sklstm.preprocessing import SeriesScaler
+    >>> panel = pd.DataFrame(
+    ...     {"y": [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]},
+    ...     index=pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]]))
+    >>> scaler = SeriesScaler().fit(panel.loc[["a"]])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = scaler.transform(panel)
+    >>> caught[0].category is UnseenSeriesWarning
+    True
+    >>> print(str(caught[0].message)[:56])
+    1 of the 2 series of X ('b') were not seen in fit (or to
     """

@@ -16,7 +16,7 @@ from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklstm.exceptions import PaddingWarning
+from sklstm.exceptions import PaddingWarning, UnseenSeriesWarning
 from sklstm.forecasting import (
     AirlineForecaster,
     NaiveForecaster,
@@ -198,10 +198,20 @@ def test_global_ridge_continues_each_series(frames, panel):
     np.testing.assert_allclose(pred, np.concatenate(expected), rtol=1e-12)
 
 
-def test_global_ridge_skips_short_series_rows_like_a_single_series(panel):
+def test_global_ridge_skips_short_series_rows_like_a_single_series(frames, panel):
+    """A series shorter than n_lags + 1 rows gives the global model no rows."""
     X, y = make_supervised(panel, "sales", horizon=HORIZON)
-    with pytest.raises(ValueError, match="In series 'a'.*too few"):
-        RidgeLagForecaster(n_lags=60, target="sales").fit(X, y)
+    model = RidgeLagForecaster(n_lags=60, target="sales").fit(X, y)  # 45, 69, 57
+    X_b, y_b = make_supervised(frames["b"], "sales", horizon=HORIZON)
+    alone = RidgeLagForecaster(n_lags=60, target="sales").fit(X_b, y_b)
+    np.testing.assert_allclose(
+        model.estimator_[-1].coef_, alone.estimator_[-1].coef_, rtol=1e-10
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PaddingWarning)  # its own padding, as in fit
+        assert np.isfinite(model.predict(X)).all()
+    with pytest.raises(ValueError, match="In series 'a'.*too few.*every series"):
+        RidgeLagForecaster(n_lags=70, target="sales").fit(X, y)
 
 
 @pytest.mark.parametrize("name", ["seasonal", "airline"])
@@ -251,14 +261,24 @@ def test_unseen_series_is_padded_and_named(frames, panel, name):
     assert (pred[n_seen:] > 4000).all()
 
 
-def test_airline_unseen_series_raises_naming_it(frames, panel):
+def test_airline_unseen_series_gets_its_seasonal_naive_forecast(frames, panel):
+    """No model for a new series: its own seasonal naive forecast, no interval."""
     X_train, X_test, y_train, _ = _split(panel)
     model = AirlineForecaster(m=4, target="sales").fit(X_train, y_train)
     X_all = _with_new_series(frames, X_test)
-    with pytest.raises(ValueError, match="'d' was not seen in fit"):
-        model.predict(X_all)
-    with pytest.raises(ValueError, match="'d' was not seen in fit"):
-        model.predict_interval(X_all)
+    with pytest.warns(UnseenSeriesWarning, match=r"1 of the 4 series of X \('d'\)"):
+        pred = model.predict(X_all)
+    n_seen = len(X_test)
+    np.testing.assert_array_equal(pred[:n_seen], model.predict(X_test))
+    X_d = X_all.loc["d"]
+    seasonal = SeasonalNaiveForecaster(m=4, target="sales")
+    seasonal.fit(X_d, np.zeros((len(X_d), HORIZON)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PaddingWarning)
+        np.testing.assert_array_equal(pred[n_seen:], seasonal.predict(X_d))
+    with pytest.warns(UnseenSeriesWarning):
+        bounds = model.predict_interval(X_all)
+    assert np.isfinite(bounds[:n_seen]).all() and np.isnan(bounds[n_seen:]).all()
 
 
 @pytest.mark.parametrize("name", ["seasonal", "airline", "ridge"])

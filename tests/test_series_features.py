@@ -21,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklstm.compose import ResidualRegressor
 from sklstm.datasets import load_airpassengers
+from sklstm.exceptions import UnseenSeriesWarning
 from sklstm.forecasting import NaiveForecaster, train_test_split_series
 from sklstm.preprocessing import SeriesOneHot, SeriesScaler
 from sklstm.recipe import make_lstm_forecaster
@@ -66,7 +67,8 @@ def test_series_scaler_uses_each_series_own_statistics():
     # a series unseen in fit takes the statistics of every training row
     unseen = _panel([parts[2][:4]], ["new"])
     pooled = StandardScaler().fit(np.concatenate(parts)).transform(parts[2][:4])
-    assert_allclose(scaler.transform(unseen).to_numpy(), pooled)
+    with pytest.warns(UnseenSeriesWarning, match=r"1 of the 1 series of X \('new'\)"):
+        assert_allclose(scaler.transform(unseen).to_numpy(), pooled)
 
 
 def test_series_scaler_on_one_series_is_standard_scaler():
@@ -93,7 +95,8 @@ def test_series_onehot_columns_and_unseen_series():
         assert_array_equal(out[f"series_{label}"], (labels == label).astype(float))
     assert_array_equal(out[["y", "x"]], panel)
     test = _panel([parts[1][:3], parts[0][:2]], ["s1", "new"])
-    onehot = enc.transform(test).iloc[:, 2:].to_numpy()
+    with pytest.warns(UnseenSeriesWarning, match="SeriesOneHot gave them 0"):
+        onehot = enc.transform(test).iloc[:, 2:].to_numpy()
     assert_array_equal(onehot, [[0, 1, 0]] * 3 + [[0, 0, 0]] * 2)
     single = SeriesOneHot().fit(parts[0])
     assert_array_equal(single.transform(parts[0]), parts[0])  # one series: as is

@@ -15,7 +15,9 @@ from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting._coverage import check_coverage
 from sklstm.utils._compat import HasMethods, Interval, StrOptions, _fit_context
 from sklstm.utils._padding import collect_padding
-from sklstm.utils._panel import panel_of
+from sklstm.utils._panel import collect_unseen, panel_of, report_unseen
+
+from ._ragged import short_series
 
 _NAN_HINT = (
     "ResidualRegressor: a step got NaN. Fill the gaps in X causally with "
@@ -112,6 +114,15 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         unseen in fit takes the standard deviation of all the residuals. None,
         and any X that is not a panel: no scaling (one series has one scale,
         which a regressor that standardizes its target removes anyway).
+    unseen_series : {"regressor", "baseline"}, default="regressor"
+        On a panel, how a series the regressor learned nothing from is
+        forecast: one unseen in fit (a late start, a new series at forecast
+        time) or too short there for the regressor's steps (see Notes).
+        "regressor": like any series, the regressor's steps using their own
+        fallbacks for it (padding, pooled statistics). "baseline": by the
+        baseline's forecast alone, without a correction (and NaN interval
+        bounds), named in one :class:`~sklstm.exceptions.UnseenSeriesWarning`
+        per call.
 
     Attributes
     ----------
@@ -130,6 +141,12 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     pooled_residual_scale_ : ndarray of shape (n_outputs,) or None
         With ``scale_residual="series"`` on a panel: the scale of all the
         residuals, used for a series unseen in fit. None otherwise.
+    series_ : pandas.Index
+        After a fit on a panel: its series (only then).
+    short_series_ : list
+        After a fit on a panel: the series with no more rows than the
+        regressor's steps need (its sklstm lag, difference, rolling and
+        window steps say how many), left out of its training; empty otherwise.
     n_features_in_ : int
         Number of features seen by the baseline during fit.
 
@@ -146,6 +163,12 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     sample weight of 0 when its (final step's) ``fit`` takes ``sample_weight``,
     otherwise only the other rows. The baseline is fitted on every row when it
     accepts NaN targets (sklstm's baselines do), otherwise on the known ones.
+
+    On a ragged panel (series of any lengths and start dates), a series with
+    no more rows than the regressor's steps need (the largest lag, window or
+    season of its sklstm steps) would be all padding there: it gets weight 0
+    (``short_series_``), staying in ``X`` as history, as rows with an unknown
+    target do. The baseline is fitted on it as on every series.
 
     ``predict`` warns once (:class:`~sklstm.exceptions.PaddingWarning`) when the
     steps inside compute rows from padding instead of real history.
@@ -177,6 +200,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         "shrinkage": [Interval(Real, 0, None, closed="left")],
         "scale_residual": [StrOptions({"series"}), None],
         "learn": [StrOptions({"residual", "target"})],
+        "unseen_series": [StrOptions({"regressor", "baseline"})],
     }
 
     def __init__(
@@ -189,6 +213,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         shrinkage=1.0,
         scale_residual=None,
         learn="residual",
+        unseen_series="regressor",
     ):
         self.regressor = regressor
         self.baseline = baseline
@@ -197,6 +222,7 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.shrinkage = shrinkage
         self.scale_residual = scale_residual
         self.learn = learn
+        self.unseen_series = unseen_series
 
     def _check_learn(self):
         if self.learn != "target":
@@ -309,8 +335,9 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
                 stacklevel=2,
             )
         try:
-            self.baseline_ = self._fit_baseline(X, y, known)
-            base = self.baseline_.predict(X)
+            with collect_unseen():  # a baseline's fallbacks, said once
+                self.baseline_ = self._fit_baseline(X, y, known)
+                base = self.baseline_.predict(X)
             if np.shape(base) != y_arr.shape:
                 base = np.reshape(base, y_arr.shape)
             residual = self._forward(y_arr, "y")
@@ -324,6 +351,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             self.regressor_ = self._fit_regressor(X, residual, known, fit_params)
         except ValueError as exc:
             _explain_nan(exc)
+        panel = panel_of(X)
+        self.__dict__.pop("series_", None)
+        if panel is not None:
+            self.series_ = pd.Index(panel.labels)
         if hasattr(self.baseline_, "n_features_in_"):
             self.n_features_in_ = self.baseline_.n_features_in_
         if hasattr(self.baseline_, "feature_names_in_"):
@@ -353,6 +384,10 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     def _fit_regressor(self, X, residual, known, fit_params):
         regressor = clone(self.regressor)
+        self.short_series_ = short_series(regressor, X)
+        if self.short_series_:  # all padding in some step: weight 0
+            labels = X.index.get_level_values(0)
+            known = known & ~np.asarray(labels.isin(self.short_series_))
         if known.all():
             return regressor.fit(X, residual, **fit_params)
         key = _sample_weight_key(regressor)
@@ -381,12 +416,51 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         if self.shrinkage == 0:
             check_is_fitted(self, "regressor_")
             try:
-                with collect_padding():
+                with collect_unseen(), collect_padding():
                     return np.asarray(self.baseline_.predict(X), dtype=np.float64)
             except ValueError as exc:
                 _explain_nan(exc)
         base, correction = self._predict_parts(X)
         return self._combine(base, correction, self.shrinkage)
+
+    def _fallback_rows(self, X):
+        """Rows forecast by the baseline alone, as a boolean mask, or None.
+
+        With ``unseen_series="baseline"``: the rows of the series of the panel
+        ``X`` that the regressor learned nothing from (unseen in fit, or in
+        ``short_series_``), reported once.
+        """
+        panel = panel_of(X) if self.unseen_series == "baseline" else None
+        if panel is None or "series_" not in self.__dict__:
+            return None
+        short = set(self.short_series_)
+        learned = {label for label in self.series_ if label not in short}
+        fallback = [label for label in panel.labels if label not in learned]
+        if not fallback:
+            return None
+        report_unseen(
+            self,
+            series=fallback,
+            n_series=len(panel.labels),
+            fallback="forecast them by its baseline alone (no correction)",
+        )
+        flags = [label not in learned for label in panel.labels]
+        return np.repeat(flags, np.diff(panel.bounds))
+
+    def _regressor_rows(self, X, rows, shape, function):
+        """``function(X)`` of the regressor, NaN on the ``rows`` it skips.
+
+        ``shape`` is the output's shape, rows first; ``rows`` a boolean mask
+        (None: none skipped).
+        """
+        if rows is None:
+            return np.reshape(np.asarray(function(X), dtype=np.float64), shape)
+        out = np.full(shape, np.nan)
+        keep = np.flatnonzero(~rows)
+        if len(keep):
+            part = np.asarray(function(X.iloc[keep]), dtype=np.float64)
+            out[keep] = np.reshape(part, (len(keep), *shape[1:]))
+        return out
 
     @available_if(_regressor_has("predict_interval"))
     def predict_interval(self, X, coverage=0.9):
@@ -448,16 +522,20 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         ...                           baseline=DummyRegressor()), "predict_interval")
         False
         """
-        _, scalar = check_coverage(coverage)
+        levels, scalar = check_coverage(coverage)
         check_is_fitted(self, "regressor_")
+        tail = (2,) if scalar else (2, len(levels))
         try:
-            with collect_padding():  # one PaddingWarning for all the steps
+            with collect_unseen(), collect_padding():  # one warning of each
                 base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
-                bounds = self._regressor_interval(X, coverage)
+                bounds = self._regressor_rows(
+                    X,
+                    self._fallback_rows(X),
+                    base.shape + tail,
+                    lambda part: self._regressor_interval(part, coverage),
+                )
         except ValueError as exc:
             _explain_nan(exc)
-        tail = bounds.shape[-1:] if scalar else bounds.shape[-2:]
-        bounds = np.reshape(bounds, base.shape + tail)
         scale = self._row_scale(X, base.shape)
         bounds = bounds * np.reshape(scale, np.shape(scale) + (1,) * len(tail))
         base = np.reshape(base, base.shape + (1,) * len(tail))
@@ -480,16 +558,24 @@ class ResidualRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         """The baseline's forecast and the regressor's correction, uncombined."""
         check_is_fitted(self, "regressor_")
         try:
-            with collect_padding():  # one PaddingWarning for all the steps
+            with collect_unseen(), collect_padding():  # one warning of each
                 base = np.asarray(self.baseline_.predict(X), dtype=np.float64)
-                correction = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+                rows = self._fallback_rows(X)
+                correction = self._regressor_rows(
+                    X, rows, base.shape, self.regressor_.predict
+                )
         except ValueError as exc:
             _explain_nan(exc)
         correction = np.reshape(correction, base.shape)
         if self.learn == "target":  # its forecast, relative to the baseline's
-            # none (NaN: a series too short for the regressor): the baseline's
             correction = correction - self._forward(base, "the baseline")
-            return base, np.where(np.isnan(correction), 0.0, correction)
+            # none (NaN: windows that reach before a series' first row): the
+            # baseline alone there
+            correction = np.where(np.isnan(correction), 0.0, correction)
+        if rows is not None:  # the baseline alone
+            correction[rows] = 0.0
+        if self.learn == "target":
+            return base, correction
         return base, correction * self._row_scale(X, base.shape)
 
     def _combine(self, base, correction, shrinkage):

@@ -9,7 +9,7 @@ from scipy.stats import norm
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._compat import Interval, _fit_context
+from ..utils._compat import Interval, StrOptions, _fit_context
 from ..utils._padding import report_padding, same_start
 from ._coverage import check_coverage, stack_bounds
 from ._history import (
@@ -21,8 +21,8 @@ from ._history import (
     validate_rows,
     validate_X_y,
 )
-from ._naive import _TargetForecasterMixin
-from ._panel_framing import is_panel
+from ._naive import _TargetForecasterMixin, seasonal_naive_step
+from ._panel_framing import check_panel, is_panel
 
 __all__ = ["AirlineForecaster"]
 
@@ -92,8 +92,12 @@ class AirlineForecaster(
     ``fit`` chooses each series' coefficients and ``sigma2`` from its rows
     alone and keeps its history (all in ``series_state_``); ``predict`` and
     :meth:`predict_interval` forecast each series with its own model,
-    continuing its own training end. A series unseen in ``fit`` has no model:
-    ``predict`` raises a ValueError naming it.
+    continuing its own training end. A series with ``2 * (m + 1)`` rows or
+    fewer in ``fit`` (a ragged panel), or unseen in ``fit``, has no model: it
+    is forecast by its own seasonal naive forecast (its training end and its
+    rows in ``X``; naive before a season of history), with NaN interval
+    bounds, and named in one :class:`~sklstm.exceptions.UnseenSeriesWarning`
+    per call. Only a panel whose every series is that short raises.
 
     Parameters
     ----------
@@ -102,9 +106,16 @@ class AirlineForecaster(
     target : int or str, default=0
         The target column of ``X``: a position, or a name when ``fit`` gets a
         DataFrame.
-    log : bool, default=False
+    log : bool or "auto", default=False
         Model the log of the target (a strictly positive series whose seasonal
         swing grows with its level); forecasts are back on the target's scale.
+        True needs a strictly positive target. "auto": log space for each
+        series (of a panel, or the one series) whose target is strictly
+        positive in ``fit``, the values themselves for one that touches 0 or
+        less (``log_`` holds the choice): log where possible, rather than
+        log1p, which is not scale-free (nearly the identity for small counts,
+        nearly the log for large values), so positive series get exactly the
+        model of ``log=True``.
 
     Attributes
     ----------
@@ -116,6 +127,9 @@ class AirlineForecaster(
         The seasonal moving-average coefficient (0 with ``m=1``).
     sigma2_ : float
         Mean squared innovation in ``fit``.
+    log_ : bool
+        Whether the model works in log space (see ``log``). Not set by a fit on
+        a panel (see ``series_state_``).
     target_index_ : int
         Position of the target column in ``X``.
     n_outputs_ : int
@@ -133,8 +147,9 @@ class AirlineForecaster(
         panel).
     series_state_ : dict
         Per series label, the dict of its ``theta_``, ``seasonal_theta_``,
-        ``sigma2_``, ``history_``, ``fill_value_`` and ``next_label_`` (only
-        after a fit on a panel).
+        ``sigma2_``, ``history_``, ``fill_value_``, ``next_label_`` and
+        ``log_`` (only after a fit on a panel; ``theta_`` None for a series
+        too short to fit a model).
     n_features_in_ : int
         Number of columns of ``X`` in ``fit``.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
@@ -182,7 +197,7 @@ class AirlineForecaster(
     _parameter_constraints: dict = {
         "m": [Interval(Integral, 1, None, closed="left")],
         "target": [Interval(Integral, 0, None, closed="left"), str],
-        "log": ["boolean"],
+        "log": ["boolean", StrOptions({"auto"})],
     }
 
     def __init__(self, *, m=12, target=0, log=False):
@@ -195,12 +210,13 @@ class AirlineForecaster(
         return 1 if self.m == 1 else self.m + 1
 
     def _to_model_scale(self, values):
-        if not self.log:
+        if not self.log_:
             return values
         if not np.all(values > 0):
             raise ValueError(
-                f"log=True needs a strictly positive target; its minimum is "
-                f"{np.min(values)!r}. Use log=False."
+                f"log={self.log!r} needs a strictly positive target; its minimum "
+                f"is {np.min(values)!r}. Use log=False, or log='auto' (log space "
+                "only for the series that are strictly positive in fit)."
             )
         return np.log(values)
 
@@ -224,7 +240,15 @@ class AirlineForecaster(
         if is_panel(X):
             X_rows, y_rows = validate_X_y(self, X, y)  # once, for every series
             self._fit_target(X_rows, y_rows)  # the shared attributes
-            self._fit_series_states(X, X_rows, y_rows, AirlineForecaster._fit_one)
+            self._fit_series_states(X, X_rows, y_rows, AirlineForecaster._fit_member)
+            if all(state["theta_"] is None for state in self.series_state_.values()):
+                label, start, stop = check_panel(X, "X")[0]
+                raise ValueError(
+                    f"In series {label!r} of the panel X: n_samples = "
+                    f"{stop - start} is too few for m={self.m}: fit needs more "
+                    f"than 2 * {self._n_history()} = {2 * self._n_history()} rows "
+                    "(every series of the panel is that short)."
+                )
         else:
             self._fit_one(X, *validate_X_y(self, X, y))
         return self
@@ -236,8 +260,28 @@ class AirlineForecaster(
         "history_",
         "fill_value_",
         "next_label_",
+        "log_",
         "_head",
     )
+
+    def _fit_member(self, time, X, y):
+        """:meth:`_fit_one` for a series of a panel: a short one gets no model.
+
+        A series with ``2 * (m + 1)`` rows or fewer keeps its last values as
+        history and is forecast by its own seasonal naive forecast.
+        """
+        if len(X) > 2 * self._n_history():
+            return self._fit_one(time, X, y)
+        check_known_target(self, y)
+        X, _, values = self._fit_target(X, y)
+        filled = ffill(values, self.fill_value_)
+        k = self._n_history()
+        self.theta_ = self.seasonal_theta_ = None
+        self.sigma2_ = float("nan")
+        self.log_ = False  # the fallback forecasts the values themselves
+        self.history_ = np.column_stack([filled[-k:], np.zeros(len(filled[-k:]))])
+        self.next_label_ = next_label(time)
+        self._head = values[:k].copy()
 
     def _fit_one(self, time, X, y):
         """Fit the airline model on one series' validated rows.
@@ -253,7 +297,10 @@ class AirlineForecaster(
                 f"n_samples = {len(values)} is too few for m={self.m}: fit needs "
                 f"more than 2 * {k} = {2 * k} rows."
             )
-        z = self._to_model_scale(ffill(values, self.fill_value_))
+        filled = ffill(values, self.fill_value_)
+        positive = bool(np.all(filled > 0))
+        self.log_ = positive if self.log == "auto" else bool(self.log)
+        z = self._to_model_scale(filled)
         diff, _ = _polynomials(self.m, 0.0, 0.0)
         w = lfilter(diff, [1.0], z)[k:]
 
@@ -278,29 +325,51 @@ class AirlineForecaster(
         self._head = values[:k].copy()
 
     def _unseen_state(self, label):
-        raise ValueError(
-            f"series {label!r} was not seen in fit; {type(self).__name__} has no "
-            f"model for it (it fits one per series). Fit on a panel holding it; "
-            f"the series seen in fit are {list(self.series_)}."
+        """A series unseen in fit: no model, no history (its seasonal naive)."""
+        return {
+            "theta_": None,
+            "seasonal_theta_": None,
+            "sigma2_": float("nan"),
+            "history_": np.empty((0, 2)),
+            "fill_value_": self.fill_value_,
+            "next_label_": None,
+            "log_": False,
+            "_head": np.empty(0),
+        }
+
+    def _fallback_model(self):
+        return self.theta_ is None
+
+    def _unseen_fallback(self):
+        return (
+            f"forecast them by their own seasonal naive forecast (m={self.m}; "
+            "naive before a season of history) and gave them no interval"
         )
 
-    def _forecast(self, X):
-        """Validate X; the forecasts of every row and step, in model scale."""
-        check_is_fitted(self)
-        if self._check_panel_input(X):
-            return self._predict_series(X, AirlineForecaster._forecast_one)
-        return self._forecast_one(X, validate_rows(self, X))
+    def _predict_one(self, time, X):
+        """The forecasts of one series' validated rows, in the target's units."""
+        pred = self._forecast_one(time, X)
+        return np.exp(pred) if self.log_ else pred
 
     def _forecast_one(self, time, X):
         """The forecasts of one series' validated rows, in model scale.
 
         ``time`` is the series' index (or the X it came from): whether the rows
-        continue the training end.
+        continue the training end. A series without a model (``theta_`` None)
+        gets its seasonal naive forecast.
         """
         is_continuation = continues(time, self.next_label_)
         k = self._n_history()
-        last = np.exp(self.history_[-1:, 0]) if self.log else self.history_[-1:, 0]
+        last = np.exp(self.history_[-1:, 0]) if self.log_ else self.history_[-1:, 0]
         raw, values = self._target_values(X, last if is_continuation else None)
+        if self.theta_ is None:
+            history = self.history_[:, 0] if is_continuation else values[:0]
+            full = np.concatenate([history, values])
+            origin = len(history) + np.arange(len(values))
+            steps = range(1, self.n_outputs_ + 1)
+            return np.column_stack(
+                [seasonal_naive_step(full, origin, self.m, s)[0] for s in steps]
+            )
         if not is_continuation and not same_start(raw, self._head):
             report_padding(self, n_rows=len(raw), n_history=k)
         z = self._to_model_scale(values)
@@ -348,9 +417,11 @@ class AirlineForecaster(
         y_pred : ndarray of shape (n_samples,) or (n_samples, ``n_outputs_``)
             The forecasts.
         """
-        pred = self._forecast(X)
-        if self.log:
-            pred = np.exp(pred)
+        check_is_fitted(self)
+        if self._check_panel_input(X):
+            pred = self._predict_series(X, AirlineForecaster._predict_one)
+        else:
+            pred = self._predict_one(X, validate_rows(self, X))
         return self._shape_output(pred)
 
     def _step_variances(self):
@@ -431,10 +502,13 @@ class AirlineForecaster(
     def _interval_one(self, time, X, levels, scalar):
         """The bounds of :meth:`predict_interval` for one series' validated rows."""
         center = self._forecast_one(time, X)
-        sd = np.sqrt(self._step_variances())
+        if self.theta_ is None:  # no model: no interval
+            sd = np.full(self.n_outputs_, np.nan)
+        else:
+            sd = np.sqrt(self._step_variances())
         z = norm.ppf((1 + np.asarray(levels)) / 2)[:, None, None]
         lower, upper = center - z * sd, center + z * sd
-        if self.log:
+        if self.log_:
             lower, upper = np.exp(lower), np.exp(upper)
         lower = np.stack([self._shape_output(b) for b in lower])
         upper = np.stack([self._shape_output(b) for b in upper])

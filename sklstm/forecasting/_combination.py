@@ -7,6 +7,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._compat import _BaseComposition, _fit_context
+from ..utils._panel import collect_unseen
 
 __all__ = ["CombinedForecaster", "SeriesChoiceForecaster"]
 
@@ -160,7 +161,8 @@ class CombinedForecaster(
             The equally weighted mean forecast.
         """
         check_is_fitted(self)
-        return np.mean([est.predict(X) for est in self.estimators_], axis=0)
+        with collect_unseen():  # the members' fallbacks, said once
+            return np.mean([est.predict(X) for est in self.estimators_], axis=0)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -322,10 +324,11 @@ class SeriesChoiceForecaster(CombinedForecaster):
             return np.mean([self.named_estimators_[n].predict(X) for n in default], 0)
         rules = [choices.get(label, default) for label in labels]
         needed = sorted({name for rule in rules for name in rule} | set(default))
-        members = {
-            name: np.asarray(self.named_estimators_[name].predict(X), dtype=float)
-            for name in needed
-        }
+        with collect_unseen():  # the members' fallbacks, said once
+            members = {
+                name: np.asarray(self.named_estimators_[name].predict(X), dtype=float)
+                for name in needed
+            }
         distinct = {rule: code for code, rule in enumerate(dict.fromkeys(rules))}
         codes = np.array([distinct[rule] for rule in rules], dtype=int)
         pred = np.empty_like(members[needed[0]])

@@ -1,13 +1,15 @@
 """Run the accuracy protocol for one estimator on a series or a panel, one horizon."""
 
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from ..utils._panel import collect_unseen
 from ._coverage import check_coverage, interval_scores
-from ._metrics import forecast_scores
+from ._metrics import _mase_scale, forecast_scores
 from ._panel_framing import is_panel, series_blocks
 from ._refit import check_refit, refit_forecasts, scored_rows
 from ._supervised import _check_frame, _resolve_n_test, train_test_split_series
@@ -105,7 +107,10 @@ def evaluate_forecaster(
         series' own score (MAPE is NaN unless every series is strictly
         positive), ``MASE_median`` is the median of the series' MASE, and
         ``per_series`` is a DataFrame with one row per series (indexed by the
-        series labels) and one column per score.
+        series labels) and one column per score. A series too short for its
+        MASE scale (a training part of ``m`` values or fewer: possible in a
+        ragged panel) gets NaN scores and is left out of the means, with one
+        UserWarning naming it.
 
     Raises
     ------
@@ -173,24 +178,25 @@ def evaluate_forecaster(
         frame, target, horizon=horizon, n_test=n_test
     )
     every = check_refit(refit, window, stride)
-    if every is None and stride == 1:  # the protocol: one fit
-        model = clone(estimator)
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        fit_seconds = time.perf_counter() - start
-        y_true, y_pred, bounds = _predict(model, X_test, y_test, horizon, coverage)
-        scored = _scored_mask(X_test, horizon, 1)
-    else:
-        y_pred, bounds, scored, fit_seconds, n_fits, model = refit_forecasts(
-            estimator,
-            (X_train, X_test, y_train, y_test),
-            horizon=horizon,
-            refit=every,
-            window=window,
-            stride=stride,
-            coverage=coverage,
-        )
-        y_true = y_test.to_numpy(dtype=np.float64)
+    with collect_unseen():  # the fallbacks of every fit and predict, said once
+        if every is None and stride == 1:  # the protocol: one fit
+            model = clone(estimator)
+            start = time.perf_counter()
+            model.fit(X_train, y_train)
+            fit_seconds = time.perf_counter() - start
+            y_true, y_pred, bounds = _predict(model, X_test, y_test, horizon, coverage)
+            scored = _scored_mask(X_test, horizon, 1)
+        else:
+            y_pred, bounds, scored, fit_seconds, n_fits, model = refit_forecasts(
+                estimator,
+                (X_train, X_test, y_train, y_test),
+                horizon=horizon,
+                refit=every,
+                window=window,
+                stride=stride,
+                coverage=coverage,
+            )
+            y_true = y_test.to_numpy(dtype=np.float64)
     if is_panel(frame):
         scores = _panel_scores(
             frame,
@@ -290,9 +296,15 @@ def _scores(y_true, y_pred, bounds, history, scored, m, coverage):
 def _panel_scores(
     frame, target, test_index, y_true, y_pred, bounds, scored, **protocol
 ):
-    """Scores per series (each on its own MASE scale), their means and median MASE."""
+    """Scores per series (each on its own MASE scale), their means and median MASE.
+
+    A series whose training part is too short for its MASE scale (``m``
+    values or fewer, in a ragged panel) gets NaN scores and stays out of the
+    means, said in one warning; only when every series is that short does
+    the scale's error stand. A flat series still raises.
+    """
     n_test = protocol.pop("n_test")
-    rows = {}
+    rows, unscaled = {}, []
     for (label, start, stop), (_, test_start, test_stop) in zip(
         series_blocks(frame.index), series_blocks(test_index), strict=True
     ):
@@ -300,6 +312,10 @@ def _panel_scores(
         history = values[: len(values) - _resolve_n_test(n_test, len(values))]
         part = slice(test_start, test_stop)
         series_bounds = None if bounds is None else bounds[part]
+        if len(history) <= protocol["m"]:
+            unscaled.append(label)  # too short for the MASE scale: not scored
+            rows[label] = {}
+            continue
         try:
             rows[label] = _scores(
                 y_true[part],
@@ -313,9 +329,33 @@ def _panel_scores(
             raise ValueError(f"In series {label!r} of the panel: {exc}") from exc
     per_series = pd.DataFrame.from_dict(rows, orient="index")
     per_series.index.name = frame.index.names[0]
-    scores = {
-        name: float(value) for name, value in per_series.mean(skipna=False).items()
-    }
-    scores["MASE_median"] = float(per_series["MASE"].median())
+    kept = per_series.drop(index=unscaled)
+    if kept.empty:  # no series has a scale: the first one's error
+        label = unscaled[0]
+        try:
+            _mase_scale(_series_history(frame, target, label, n_test), protocol["m"])
+        except ValueError as exc:
+            raise ValueError(f"In series {label!r} of the panel: {exc}") from exc
+    if unscaled:
+        _say_unscaled(unscaled, len(per_series), protocol["m"])
+    scores = {name: float(value) for name, value in kept.mean(skipna=False).items()}
+    scores["MASE_median"] = float(kept["MASE"].median())
     scores["per_series"] = per_series
     return scores
+
+
+def _series_history(frame, target, label, n_test):
+    values = frame.loc[label, target].to_numpy(dtype=np.float64)
+    return values[: len(values) - _resolve_n_test(n_test, len(values))]
+
+
+def _say_unscaled(labels, n_series, m):
+    shown = ", ".join(repr(label) for label in labels[:5])
+    more = f" and {len(labels) - 5} more" if len(labels) > 5 else ""
+    warnings.warn(
+        f"{len(labels)} of the {n_series} series of the panel ({shown}{more}) "
+        f"have no MASE scale (a training part of m={m} values or fewer): their "
+        "scores are NaN and left out of the means.",
+        UserWarning,
+        stacklevel=4,
+    )

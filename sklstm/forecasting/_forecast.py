@@ -8,6 +8,7 @@ from pandas.tseries.frequencies import to_offset
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._padding import collect_padding
+from ..utils._panel import collect_unseen
 from ..utils._time import infer_offset
 from ._coverage import check_coverage
 from ._panel_framing import check_panel, is_panel, per_series
@@ -49,12 +50,23 @@ def _future_index(index, horizon, freq):
 
 
 def _panel_future_index(frame, blocks, horizon, freq):
-    """(series, time) labels of the ``horizon`` steps after each series' end."""
-    futures = per_series(
-        frame.index.get_level_values(1).to_series(),
-        blocks,
-        lambda times: _future_index(pd.Index(times), horizon, freq),
-    )
+    """(series, time) labels of the ``horizon`` steps after each series' end.
+
+    A series too short to tell its own step (a new series of one or two
+    dates without ``freq``) takes the step of all the panel's dates.
+    """
+    times = frame.index.get_level_values(1)
+    shared = None
+    if freq is None and isinstance(times, pd.DatetimeIndex):
+        shared = infer_offset(times.unique().sort_values())
+
+    def future(series_times):
+        index = pd.Index(series_times)
+        if shared is not None and len(index) < 3 and index.freq is None:
+            return _future_index(index, horizon, shared)
+        return _future_index(index, horizon, freq)
+
+    futures = per_series(times.to_series(), blocks, future)
     labels = np.repeat(
         np.asarray([label for label, _, _ in blocks], dtype=object), horizon
     )
@@ -130,7 +142,11 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     On a panel (a MultiIndex (series, time)), the last row of every series is
     its forecast origin: the result holds the next h values of each series,
     indexed (series, future time), each series' time step read from its own
-    time stamps.
+    time stamps (those of the whole panel for a series of one or two dates).
+    A series the estimator did not see in fit (a new store, a new product)
+    is forecast by the estimator's stated fallback (the recipe: its baseline
+    alone), named with the others in one
+    :class:`~sklstm.exceptions.UnseenSeriesWarning`.
 
     Parameters
     ----------
@@ -235,7 +251,8 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     if coverage is not None:
         levels, scalar = check_coverage(coverage)
         _require_intervals(estimator, coverage)
-    with collect_padding():  # one warning for every step that pads
+    # one warning for every step that pads, one for the series unseen in fit
+    with collect_unseen(), collect_padding():
         pred = np.asarray(estimator.predict(frame), dtype=np.float64)
         if coverage is not None:
             bounds = estimator.predict_interval(frame, coverage=coverage)

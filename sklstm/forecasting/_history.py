@@ -21,7 +21,8 @@ from sklearn.utils import check_consistent_length
 
 from sklstm.utils._compat import validate_data
 from sklstm.utils._padding import gather_padding, report_padding
-from sklstm.utils._time import continues, next_label
+from sklstm.utils._panel import report_unseen
+from sklstm.utils._time import continues, next_label, next_labels
 
 from ._panel_framing import check_panel, is_panel
 
@@ -32,6 +33,7 @@ __all__ = [
     "ffill",
     "fill_values",
     "next_label",
+    "next_labels",
     "resolve_target",
     "validate_X_y",
     "validate_rows",
@@ -176,17 +178,18 @@ class _SeriesStateMixin:
         index. Keeps the states of the series.
         """
         states = {}
-        for label, start, stop in check_panel(X, "X"):
+        blocks = check_panel(X, "X")
+        times = [_series_time(X, start, stop) for _, start, stop in blocks]
+        # a series too short to tell its own step takes the panel's
+        nexts = next_labels(times)
+        for (label, start, stop), time, after in zip(blocks, times, nexts, strict=True):
             est = copy.copy(self)
             try:
-                fit_one(
-                    est,
-                    _series_time(X, start, stop),
-                    X_rows[start:stop],
-                    y_rows[start:stop],
-                )
+                fit_one(est, time, X_rows[start:stop], y_rows[start:stop])
             except ValueError as exc:
                 raise ValueError(f"In series {label!r} of the panel X: {exc}") from exc
+            if "next_label_" in self._series_attrs:
+                est.next_label_ = after
             states[label] = {a: est.__dict__[a] for a in self._series_attrs}
         self.series_ = pd.Index(list(states))
         self.series_state_ = states
@@ -222,11 +225,14 @@ class _SeriesStateMixin:
         its rows of the validated array. A series continues its own training
         end; one unseen in fit gets ``_unseen_state``. The series whose first
         rows were padded are named in one
-        :class:`~sklstm.exceptions.PaddingWarning`.
+        :class:`~sklstm.exceptions.PaddingWarning`; those without a fitted
+        state of their own (unseen in fit and padded, or served by a fallback
+        model, see ``_fallback_model``) in one
+        :class:`~sklstm.exceptions.UnseenSeriesWarning` instead.
         """
         blocks = check_panel(X, "X")
         rows = validate_rows(self, X)
-        outputs, padded = [], []
+        outputs, padded, unseen = [], [], []
         with gather_padding() as reports:
             for label, start, stop in blocks:
                 est = self._series_estimator(label)
@@ -239,7 +245,12 @@ class _SeriesStateMixin:
                     raise ValueError(
                         f"In series {label!r} of the panel X: {exc}"
                     ) from exc
-                if len(reports) > n_reports:
+                was_padded = len(reports) > n_reports
+                if est._fallback_model() or (
+                    was_padded and label not in self.series_state_
+                ):
+                    unseen.append(label)
+                elif was_padded:
                     padded.append((label, reports[-1][3]))
         if padded:
             report_padding(
@@ -249,4 +260,19 @@ class _SeriesStateMixin:
                 series=[label for label, _ in padded],
                 n_series=len(blocks),
             )
+        if unseen:
+            report_unseen(
+                self,
+                series=unseen,
+                n_series=len(blocks),
+                fallback=self._unseen_fallback(),
+            )
         return np.concatenate(outputs)
+
+    def _fallback_model(self):
+        """Whether this series' copy forecasts with a fallback, not its own model."""
+        return False
+
+    def _unseen_fallback(self):
+        """How :func:`~sklstm.utils._panel.report_unseen` names the fallback."""
+        return "forecast their first rows from padding (no history from fit)"

@@ -21,7 +21,19 @@ from ._history import (
 )
 from ._panel_framing import is_panel
 
-__all__ = ["NaiveForecaster", "SeasonalNaiveForecaster"]
+__all__ = ["NaiveForecaster", "SeasonalNaiveForecaster", "seasonal_naive_step"]
+
+
+def seasonal_naive_step(full, origin, m, step):
+    """The seasonal naive forecast ``step`` steps after each ``origin`` of ``full``.
+
+    The value in the same phase of the latest season known at the origin, or
+    the origin's own value where that lies before ``full``'s first value.
+    Returns it and how many seasons back it lies (``ceil(step / m)``).
+    """
+    seasons = int(np.ceil(step / m))
+    source = origin + step - m * seasons
+    return np.where(source >= 0, full[np.maximum(source, 0)], full[origin]), seasons
 
 
 class _TargetForecasterMixin:
@@ -188,8 +200,8 @@ class SeasonalNaiveForecaster(
     ``predict`` forecasts each series from its own rows only, continuing its
     own training end. A series unseen in ``fit`` is forecast like a frame that
     does not continue the training data (the naive fallback for its first
-    rows, one :class:`~sklstm.exceptions.PaddingWarning` naming it); a gap
-    before its first valid value takes the training mean over all series.
+    rows, one :class:`~sklstm.exceptions.UnseenSeriesWarning` naming it); a
+    gap before its first valid value takes the training mean over all series.
 
     Parameters
     ----------
@@ -302,6 +314,12 @@ class SeasonalNaiveForecaster(
         # exactly as a predict of the training data does (no warning)
         self._head = values[: self._n_history()].copy()
 
+    def _unseen_fallback(self):
+        return (
+            "forecast them from their own rows in X alone (naive before a season "
+            "of history)"
+        )
+
     def _unseen_state(self, label):
         """A series unseen in fit: no history, no head (padding warns)."""
         return {
@@ -358,9 +376,7 @@ class SeasonalNaiveForecaster(
             )
         pred = np.empty((len(values), self.n_outputs_))
         for step in range(1, self.n_outputs_ + 1):
-            seasons = int(np.ceil(step / self.m))
-            source = origin + step - self.m * seasons
-            seasonal = np.where(source >= 0, full[np.maximum(source, 0)], full[origin])
+            seasonal, seasons = seasonal_naive_step(full, origin, self.m, step)
             if self.growth is not None:
                 before = origin - self.m
                 known = before >= 0

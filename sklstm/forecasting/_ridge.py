@@ -21,6 +21,7 @@ from ._history import (
     ffill,
     fill_values,
     next_label,
+    next_labels,
     resolve_target,
     validate_rows,
     validate_X_y,
@@ -66,10 +67,12 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
     ``n_lags - 1`` rows are skipped, as a single series' are, and its gaps
     take its own means), and each series keeps its own last rows (in
     ``series_state_``), so ``predict`` continues every series from its own
-    training end. A series unseen in ``fit`` is forecast like a frame that
-    does not continue the training data (its first row repeated backwards,
-    one :class:`~sklstm.exceptions.PaddingWarning` naming it; a gap before its
-    first valid value takes the means over all series).
+    training end. A series shorter than ``n_lags + 1`` rows gives the model no
+    rows (it keeps its rows as history). A series unseen in ``fit`` is
+    forecast like a frame that does not continue the training data (its
+    first row repeated backwards, one
+    :class:`~sklstm.exceptions.UnseenSeriesWarning` naming it; a gap before
+    its first valid value takes the means over all series).
 
     Parameters
     ----------
@@ -119,7 +122,7 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
 
     Notes
     -----
-    ``fit`` needs at least ``n_lags + 1`` rows (on a panel, in every series).
+    ``fit`` needs at least ``n_lags + 1`` rows (on a panel, in one series).
     Predictions have the shape of ``y`` in ``fit``. NaN in the lagged columns
     of ``X`` (gaps) is forward-filled, causally (the training mean before the
     first valid value); rows whose ``y`` is NaN (an unknown target) are left
@@ -201,17 +204,30 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
         return X[:, self.lag_columns_].astype(np.float64)
 
     def _series_rows(self, raw, y):
-        """One series' lag rows, their targets and its state (history, fill)."""
+        """One series' lag rows, their targets and its state (history, fill).
+
+        A series shorter than ``n_lags + 1`` rows (of a panel) gives no lag
+        rows (None); its history is its rows with the first one repeated
+        before them, the padding a predict from its start gives it.
+        """
         fill = fill_values(self, raw)
         values = ffill(raw, fill)
+        k = self.n_lags - 1
+        history = values[len(values) - k :] if k else values[:0]
+        if len(values) < k:
+            history = np.concatenate(
+                [np.repeat(values[:1], k - len(values), axis=0), values]
+            )
         state = {
             "fill_values_": fill,
-            "history_": values[len(values) - (self.n_lags - 1) :],
+            "history_": history,
             # the first training rows: a predict starting with them pads
             # exactly as a predict of the training data does (no warning)
-            "_head": raw[: self.n_lags - 1].copy(),
+            "_head": raw[:k].copy(),
         }
-        return _lag_matrix(values, self.n_lags), y[self.n_lags - 1 :], state
+        if len(values) < self.n_lags + 1:
+            return None, None, state
+        return _lag_matrix(values, self.n_lags), y[k:], state
 
     def _fit_panel(self, X, y):
         """One model on the lag rows of every series, pooled; state per series."""
@@ -220,18 +236,29 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
         raw_all = self._lagged(X_all)
         self.fill_values_ = fill_values(self, raw_all)  # for unseen series
         lags, targets, states = [], [], {}
-        for label, start, stop in blocks:
+        # a series too short to tell its own step takes the panel's
+        nexts = next_labels(X.index[a:b].droplevel(0) for _, a, b in blocks)
+        for (label, start, stop), after in zip(blocks, nexts, strict=True):
             try:
-                self._check_length(stop - start)
                 rows, y_rows, state = self._series_rows(
                     raw_all[start:stop], y_all[start:stop]
                 )
             except ValueError as exc:
                 raise ValueError(f"In series {label!r} of the panel X: {exc}") from exc
-            state["next_label_"] = next_label(X.index[start:stop].droplevel(0))
-            lags.append(rows)
-            targets.append(y_rows)
+            state["next_label_"] = after
+            if rows is not None:  # a series too short gives no training rows
+                lags.append(rows)
+                targets.append(y_rows)
             states[label] = state
+        if not lags:
+            label, start, stop = blocks[0]
+            try:
+                self._check_length(stop - start)
+            except ValueError as exc:
+                raise ValueError(
+                    f"In series {label!r} of the panel X: {exc} (every series of "
+                    "the panel is that short)"
+                ) from exc
         self._fit_lags(np.concatenate(lags), np.concatenate(targets))
         self.series_ = pd.Index(list(states))
         self.series_state_ = states
@@ -256,6 +283,9 @@ class RidgeLagForecaster(_SeriesStateMixin, RegressorMixin, BaseEstimator):
         alphas = _PROTOCOL_ALPHAS if self.alphas is None else self.alphas
         self.estimator_ = make_pipeline(StandardScaler(), RidgeCV(alphas=alphas))
         self.estimator_.fit(lags, y)
+
+    def _unseen_fallback(self):
+        return "padded their lag windows with their first row (no history from fit)"
 
     def _unseen_state(self, label):
         """A series unseen in fit: no history, no head (padding warns)."""

@@ -158,9 +158,13 @@ class PanelTimeSeriesSplit(BaseCrossValidator):
     Notes
     -----
     ``split`` does not need the rows sorted: it yields row positions of ``X``
-    in ``X``'s order. Series may start and end at different times; a fold
-    holds the rows of each series that fall in its time stamps, and a series
-    with none there is simply absent from it. With the framing of
+    in ``X``'s order. Series may start and end at different times (a ragged
+    panel); a fold holds the rows of each series that fall in its time
+    stamps, and a series with none there is simply absent from it: one with
+    no training rows is unseen by that fold's model (sklstm's estimators
+    forecast it by a stated fallback, named in one
+    :class:`~sklstm.exceptions.UnseenSeriesWarning`), one with no test rows
+    is not scored there. With the framing of
     :func:`make_supervised`, row t's targets run to t + horizon, so the
     training targets of a fold reach ``horizon`` stamps past its last training
     row; ``gap=horizon - 1`` keeps them before the test rows' targets.

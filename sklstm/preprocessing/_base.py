@@ -23,6 +23,7 @@ This module holds the input validation, the continuation detection and the
 padding; the estimators live in the sibling modules.
 """
 
+import copy
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,7 +31,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from sklstm.preprocessing._panel import _PanelMixin
+from sklstm.preprocessing._panel import SeriesTooShort, _PanelMixin
 from sklstm.utils._compat import (
     Interval,
     StrOptions,
@@ -195,7 +196,7 @@ class _TimeAwareTransformer(_PanelMixin, TransformerMixin, BaseEstimator):
     attributes named in ``_series_attrs`` kept per series.
     """
 
-    _series_attrs = ("last_index_", "_next_index")
+    _series_attrs = ("last_index_", "_next_index", "_short_rows")
 
     _parameter_constraints: dict = {
         "continuation": [StrOptions({"auto"}), "boolean"],
@@ -222,7 +223,19 @@ class _TimeAwareTransformer(_PanelMixin, TransformerMixin, BaseEstimator):
         """
         self.last_index_ = index[-1] if index is not None and len(index) else None
         self._next_index = following
+        # a series of a panel too short for the step: its rows, to continue
+        self._short_rows = X.copy() if getattr(self, "_pad_short", False) else None
         self._fit_array(X)
+
+    def _too_short(self, message):
+        """Raise :class:`SeriesTooShort` with ``message``.
+
+        Not for a short series of a panel (``_pad_short``, see
+        ``_PanelMixin._fit_panel``): it is fitted on the rows it has, its
+        missing history padded.
+        """
+        if not getattr(self, "_pad_short", False):
+            raise SeriesTooShort(message)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -344,7 +357,12 @@ class _HistoryTransformer(_TimeAwareTransformer):
     }
 
     def _store_history(self, X, k):
-        self.history_ = X[X.shape[0] - k :].copy()
+        n = X.shape[0]
+        if n < k:  # a short series of a panel: its rows after the padding
+            pad = self._prefix(X, k - n, continuation=False)
+            self.history_ = np.concatenate([pad, X]).astype(X.dtype, copy=False)
+        else:
+            self.history_ = X[n - k :].copy()
         # the first training rows: data starting with them is padded as in fit
         self._head = X[:k].copy()
 
@@ -415,11 +433,21 @@ class _FeatureMaker(_HistoryTransformer):
         self.columns_ = _resolve_columns(self, self.columns, X.shape[1])
         k = self._n_history()
         if k >= X.shape[0]:
-            raise ValueError(self._too_short_message(X.shape[0]))
+            self._too_short(self._too_short_message(X.shape[0]))
         self._store_history(X, k)
         self.n_features_out_ = len(self._kept_columns()) + len(self._suffixes()) * len(
             self.columns_
         )
+
+    def _rows_needed(self):
+        """The history ``k`` a series' rows must exceed in fit, from the parameters.
+
+        A series of a panel with at most ``k`` rows is all padding here; a
+        :class:`~sklstm.compose.ResidualRegressor` gives it no training weight.
+        """
+        est = copy.copy(self)
+        est._check_parameters()
+        return est._n_history()
 
     def _kept_columns(self):
         if not self.drop_original:

@@ -266,7 +266,7 @@ class TimeSeriesImputer(_TimeAwareTransformer):
                     "daily cycle)."
                 )
             if self.period > n:
-                raise ValueError(
+                self._too_short(
                     f"period={self.period} is longer than the data: n_samples={n} "
                     "seen in fit; period must be <= n_samples."
                 )

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from sklstm.preprocessing._base import _check_no_all_nan, _validate_X
 from sklstm.utils._compat import Interval, StrOptions, _fit_context
-from sklstm.utils._panel import panel_of
+from sklstm.utils._panel import panel_of, report_unseen
 
 _DEFAULT_FACTOR = {"iqr": 1.5, "zscore": 3.0, "mad": 3.0}
 _MAD_TO_STD = 1.4826  # MAD * 1.4826 estimates the std of normal data
@@ -65,9 +65,12 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         For a panel (a DataFrame indexed by a (series, time) MultiIndex):
         whether every series gets its own bounds, learned from its own rows
         (True; series of different scales are clipped each on its own scale),
-        or all series share bounds learned from all rows (False). A panel
-        given to :meth:`transform` must then hold only series seen in fit.
-        Ignored for data that is not a panel.
+        or all series share bounds learned from all rows (False). With True,
+        a series unseen in fit has no bounds: :meth:`transform` passes it
+        through unclipped (bounds pooled over series of other levels would
+        clip it on their scale, the very thing ``by_series`` avoids) and says
+        so in one :class:`~sklstm.exceptions.UnseenSeriesWarning`. Ignored for
+        data that is not a panel.
 
     Attributes
     ----------
@@ -215,9 +218,21 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         lower = np.where(np.isnan(self.lower_), -np.inf, self.lower_).astype(X.dtype)
         upper = np.where(np.isnan(self.upper_), np.inf, self.upper_).astype(X.dtype)
         out = np.empty_like(X)
+        unseen = []
         for label, rows, _ in panel.segments():
+            if label not in self.series_:  # no bounds of its own: not clipped
+                unseen.append(label)
+                out[rows] = X[rows]
+                continue
             i = self.series_.get_loc(label)
             np.clip(X[rows], lower[i], upper[i], out=out[rows])
+        if unseen:
+            report_unseen(
+                self,
+                series=unseen,
+                n_series=len(panel.labels),
+                fallback="left them unclipped (by_series=True: no bounds of their own)",
+            )
         return out
 
     def _check_quantile_range(self):
@@ -259,13 +274,6 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 "OutlierClipper was fitted by series on a panel (by_series=True), "
                 "so X must be a panel (a (series, time) MultiIndex) too. In a "
                 "Pipeline, call set_output(transform='pandas')."
-            )
-        unseen = [label for label in panel.labels if label not in self.series_]
-        if unseen:
-            raise ValueError(
-                f"OutlierClipper(by_series=True) has no bounds for series "
-                f"{unseen[:5]} of X, unseen in fit; fit on them too, or use "
-                "by_series=False (bounds shared by all series)."
             )
         return panel
 

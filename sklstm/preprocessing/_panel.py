@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from sklstm.utils._padding import gather_padding, report_padding
-from sklstm.utils._panel import panel_of
+from sklstm.utils._panel import panel_of, report_unseen
 from sklstm.utils._time import next_labels
 
-__all__ = ["matching_panel", "time_ranks"]
+__all__ = ["SeriesTooShort", "matching_panel", "time_ranks"]
 
 
 class _PanelMixin:
@@ -38,23 +38,53 @@ class _PanelMixin:
     _series_attrs = ()
 
     def _fit_panel(self, X, panel):
-        """Fit every series on a shallow copy of ``self``; keep its state."""
+        """Fit every series on a shallow copy of ``self``; keep its state.
+
+        A series too short for the step (a single series that short raises
+        :class:`SeriesTooShort`) is fitted with ``_pad_short`` set: its state
+        keeps its rows (``_short_rows``), and its later rows are computed as
+        the rows after them, from its start (see ``_series_outputs``). Only a
+        panel whose every series is too short raises.
+        """
         for attr in self._series_attrs:  # left by an earlier single-series fit
             self.__dict__.pop(attr, None)
-        states = {}
+        states, short = {}, []
         nexts = next_labels(panel.times)  # shared time stamps: inferred once
         for (label, rows, times), after in zip(panel.segments(), nexts, strict=True):
-            est = copy.copy(self)
             try:
-                est._fit_series(X[rows], times, after)
+                est, too_short = self._fit_one_series(X[rows], times, after)
             except ValueError as exc:
                 raise ValueError(f"series {label!r} of the panel X: {exc}") from None
+            if too_short is not None:
+                short.append((label, too_short))
             states[label] = {a: est.__dict__[a] for a in self._series_attrs}
-        shared = {a: v for a, v in est.__dict__.items() if a not in self._series_attrs}
+        if len(short) == len(panel.labels):
+            label, exc = short[0]
+            raise ValueError(
+                f"series {label!r} of the panel X: {exc} (every series of the "
+                "panel is that short)"
+            ) from None
+        shared = {
+            a: v
+            for a, v in est.__dict__.items()
+            if a not in self._series_attrs and a != "_pad_short"
+        }
         self.__dict__.update(shared)
         self.series_ = pd.Index(panel.labels)
         self.series_state_ = states
         self._unseen = self._unseen_state(X, states[panel.labels[0]])
+
+    def _fit_one_series(self, X, times, after):
+        """A copy of ``self`` fitted on one series, and its SeriesTooShort or None."""
+        est = copy.copy(self)
+        try:
+            est._fit_series(X, times, after)
+            return est, None
+        except SeriesTooShort as exc:
+            est = copy.copy(self)
+            est._pad_short = True
+            est._fit_series(X, times, after)
+            return est, exc
 
     def _check_panel(self, X):
         """The panel of ``X`` to transform; it must be one iff fit's data was."""
@@ -63,7 +93,13 @@ class _PanelMixin:
     def _unseen_state(self, X, first):
         """State for a series unseen in fit: no history, no head (padding warns)."""
         head = np.empty((0, X.shape[1]), dtype=X.dtype)
-        return {**first, "last_index_": None, "_next_index": None, "_head": head}
+        return {
+            **first,
+            "last_index_": None,
+            "_next_index": None,
+            "_head": head,
+            "_short_rows": None,
+        }
 
     def _series_estimator(self, label):
         """A shallow copy of ``self`` holding the state of series ``label``."""
@@ -85,10 +121,11 @@ class _PanelMixin:
         """``transform(est, X_series, continuation)`` per series; warn once.
 
         ``est`` holds the series' fitted state. A series continues its own
-        training end (see ``continuation``); one unseen in fit never does, and
-        is padded (and reported) like a frame that does not continue.
+        training end (see ``continuation``); one unseen in fit never does:
+        it is padded like a frame that does not continue, and reported as
+        unseen (:func:`~sklstm.utils._panel.report_unseen`), not as padded.
         """
-        parts, padded = [], []
+        parts, padded, unseen = [], [], []
         with gather_padding() as reports:
             for label, rows, times in panel.segments():
                 est, seen = self._series_estimator(label)
@@ -99,7 +136,17 @@ class _PanelMixin:
                     if not continuation:
                         est._check_padding(Xs)
                     if len(reports) > n_reports:
-                        padded.append((label, reports[-1][3]))
+                        if seen:
+                            padded.append((label, reports[-1][3]))
+                        else:
+                            unseen.append(label)
+                head = getattr(est, "_short_rows", None)
+                if continuation and head is not None:
+                    # a series too short in fit: computed from its start, as
+                    # if its training rows came first (then dropped)
+                    whole = np.concatenate([head.astype(Xs.dtype, copy=False), Xs])
+                    parts.append(transform(est, whole, False)[len(head) :])
+                    continue
                 parts.append(transform(est, Xs, continuation))
         if padded:
             report_padding(
@@ -109,7 +156,26 @@ class _PanelMixin:
                 series=[label for label, _ in padded],
                 n_series=len(panel.labels),
             )
+        if unseen:
+            report_unseen(
+                self,
+                series=unseen,
+                n_series=len(panel.labels),
+                fallback=self._unseen_fallback,
+            )
         return parts
+
+    #: How :func:`~sklstm.utils._panel.report_unseen` names the fallback.
+    _unseen_fallback = "computed their first rows from padding (no history from fit)"
+
+
+class SeriesTooShort(ValueError):
+    """A series has too few rows for a step's history (lags, window, season).
+
+    Raised for a single series; on a panel only when every series is that
+    short: otherwise a short series is fitted on the rows it has and its
+    later rows are computed from its start (see ``_PanelMixin._fit_panel``).
+    """
 
 
 def matching_panel(estimator, X, *, fitted_on_panel):

@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklstm.preprocessing._base import _validate_X
 from sklstm.preprocessing._panel import matching_panel
 from sklstm.utils._compat import _check_feature_names_in, _fit_context
-from sklstm.utils._panel import panel_of
+from sklstm.utils._panel import panel_of, report_unseen
 
 
 class SeriesOneHot(TransformerMixin, BaseEstimator):
@@ -114,6 +114,17 @@ class SeriesOneHot(TransformerMixin, BaseEstimator):
             for code, (_, rows, _) in zip(codes, panel.segments(), strict=True):
                 if code >= 0:  # an unseen series keeps zeros
                     out[rows, X_arr.shape[1] + code] = 1.0
+            if (codes < 0).any():
+                report_unseen(
+                    self,
+                    series=[
+                        label
+                        for label, c in zip(panel.labels, codes, strict=True)
+                        if c < 0
+                    ],
+                    n_series=len(panel.labels),
+                    fallback="gave them 0 in every series column",
+                )
         return out
 
     def get_feature_names_out(self, input_features=None):

@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 from sklstm.preprocessing._base import _validate_X
 from sklstm.preprocessing._panel import matching_panel
 from sklstm.utils._compat import _fit_context
-from sklstm.utils._panel import panel_of
+from sklstm.utils._panel import panel_of, report_unseen
 
 
 class SeriesScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -61,7 +61,8 @@ class SeriesScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     The statistics come from the rows given to :meth:`fit` only: a later row
     is scaled with what the training rows of its series taught, never with
     statistics of the data being transformed (no look-ahead). A series unseen
-    in fit is scaled with the statistics of all training rows together.
+    in fit is scaled with the statistics of all training rows together, and
+    named in one :class:`~sklstm.exceptions.UnseenSeriesWarning`.
     NaN passes through (and is left out of the statistics). ``n`` rows in,
     ``n`` rows out, in the same order.
 
@@ -152,6 +153,15 @@ class SeriesScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             return self.mean_, self.scale_
         lengths = np.diff(panel.bounds)
         codes = self.series_.get_indexer(panel.labels)
+        if (codes < 0).any():
+            report_unseen(
+                self,
+                series=[
+                    label for label, c in zip(panel.labels, codes, strict=True) if c < 0
+                ],
+                n_series=len(panel.labels),
+                fallback="scaled them with the statistics of all training rows",
+            )
 
         def per_row(per_series, pooled):
             if per_series is None:

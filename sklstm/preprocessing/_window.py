@@ -143,11 +143,15 @@ class Windower(OneToOneFeatureMixin, _HistoryTransformer, auto_wrap_output_keys=
 
     def _fit_array(self, X):
         if self.window > X.shape[0]:
-            raise ValueError(
+            self._too_short(
                 f"window={self.window} is longer than the data: n_samples="
                 f"{X.shape[0]} seen in fit; window must be <= n_samples."
             )
         self._store_history(X, self.window - 1)
+
+    def _rows_needed(self):
+        """The history a series' rows must exceed in fit (see ``_FeatureMaker``)."""
+        return self.window - 1
 
     def _transform_array(self, X, continuation):
         k = self.window - 1

@@ -166,15 +166,25 @@ def _differenced_ridge_candidates(*, target, periods, log, n_min, log_columns):
     return candidates
 
 
-def _baseline_candidates(X, *, target, periods, log, n_splits, log_columns=None):
-    """The baselines :func:`~sklstm.recipe.select_baseline` scores, by name."""
+def _baseline_candidates(
+    X, *, target, periods, log, n_splits, log_columns=None, airline_log=None
+):
+    """The baselines :func:`~sklstm.recipe.select_baseline` scores, by name.
+
+    ``airline_log``: the airline models' ``log`` when it differs from ``log``
+    ("auto": per series, see :func:`~sklstm.recipe.tune_lstm_forecaster`).
+    """
     n_min = min_train_size(X, n_splits)
+    if airline_log is None:
+        airline_log = log
     return {
         **_naive_candidates(target=target, periods=periods, log=log),
         **_lag_ridge_candidates(
             target=target, periods=periods, n_min=n_min, n_columns=np.shape(X)[1]
         ),
-        **_airline_candidates(target=target, periods=periods, log=log, n_min=n_min),
+        **_airline_candidates(
+            target=target, periods=periods, log=airline_log, n_min=n_min
+        ),
         **_differenced_ridge_candidates(
             target=target,
             periods=periods,

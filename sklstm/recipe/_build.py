@@ -394,8 +394,14 @@ def make_lstm_forecaster(
     seasonal, airline) or once on the pooled per-series lag rows (ridge), and
     with ``log`` the residual is a ratio, comparable across series of very
     different levels. A series' predictions do not depend on the other
-    series' rows given to ``predict``. The network's windows are streamed
-    from one 2-D base (:class:`~sklstm.preprocessing.Windows`), and its early
+    series' rows given to ``predict``. On a ragged panel (series of any
+    lengths and start dates) a series with no more rows than the steps'
+    lags, season or window gives the network no rows (weight 0;
+    ``short_series_``), and a series unseen in fit, or that short, is
+    forecast by the baseline alone (``unseen_series="baseline"``), named in
+    one :class:`~sklstm.exceptions.UnseenSeriesWarning`. The network's
+    windows are streamed from one 2-D base
+    (:class:`~sklstm.preprocessing.Windows`), and its early
     stopping holds out the windows of the latest time stamps across all
     series (the last ``validation_fraction`` of the windows in time order),
     not the last series.
@@ -464,4 +470,5 @@ def make_lstm_forecaster(
         clip_residual=clip_residual,
         shrinkage=shrinkage,
         scale_residual="series" if scale_by_series else None,
+        unseen_series="baseline",
     )

@@ -38,15 +38,20 @@ def recipe_folds(X, n_splits):
 def min_train_size(X, n_splits):
     """The history of one series in the smallest training fold of ``X``.
 
-    One series: its rows there (:func:`min_train_rows`). A panel: the rows
-    of its shortest series there (windows and lags run within a series, so
-    the pooled row count says nothing of them).
+    One series: its rows there (:func:`min_train_rows`). A panel: the median
+    rows of its series there (windows and lags run within a series, so the
+    pooled row count says nothing of them), over the series present there:
+    on a panel whose series share their stamps, the rows of every series. On
+    a ragged panel the shortest series would shrink every candidate's lags
+    and windows to its own few rows; a series shorter than a fit needs
+    gives that fit no rows instead (see
+    :class:`~sklstm.compose.ResidualRegressor`).
     """
     if not is_panel(X):
         return min_train_rows(len(X), n_splits)
     train, _ = next(recipe_folds(X, n_splits).split(X))
     series = pd.Series(X.index.get_level_values(0)[train])
-    return int(series.value_counts().min())
+    return int(np.floor(series.value_counts().median()))
 
 
 def check_int(name, value, minimum):

@@ -10,6 +10,7 @@ from sklearn.utils import _safe_indexing
 from sklstm.exceptions import MissingTargetWarning
 from sklstm.forecasting import CombinedForecaster, SeriesChoiceForecaster
 from sklstm.forecasting._panel_framing import is_panel
+from sklstm.utils._panel import collect_unseen
 
 from ._baselines import _baseline_candidates
 from ._build import resolve_log_columns
@@ -58,8 +59,11 @@ def select_baseline(
 
     On a panel (a (series, time) MultiIndex) the folds split the time stamps
     shared by all series (``PanelTimeSeriesSplit(test_size="last_half")``),
-    the candidates' sizes count the shortest series' rows in the smallest
-    fold, and each candidate is fitted on the pooled training rows: the naive,
+    the candidates' sizes count the median series' rows in the smallest
+    fold (on a ragged panel, a series too short for a candidate gives it no
+    rows, and one with no rows in a fold's training part is forecast by the
+    candidate's fallback there), and each candidate is fitted on the pooled
+    training rows: the naive,
     seasonal and airline forecasts per series, the Ridge models once on the
     per-series lag rows of all series. The score is scale-free there: each
     series' mean absolute error over the mean absolute one-step change of its
@@ -125,9 +129,16 @@ def select_baseline(
     (36.5, 10.1, 8.9)
     """
     log_columns = resolve_log_columns(X, target, "select_baseline") if log else None
-    name, scores, estimator = _select_baseline(
-        X, y, target=target, m=m, log=log, n_splits=n_splits, log_columns=log_columns
-    )
+    with collect_unseen():  # the candidates' fallbacks in every fold, said once
+        name, scores, estimator = _select_baseline(
+            X,
+            y,
+            target=target,
+            m=m,
+            log=log,
+            n_splits=n_splits,
+            log_columns=log_columns,
+        )
     return (name, scores, estimator) if return_estimator else (name, scores)
 
 
@@ -215,7 +226,9 @@ def _select_baseline(X, y, *, target, m, log, n_splits, log_columns=None):
     return name, scores, estimator
 
 
-def _select_baseline_fits(X, y, *, target, m, log, n_splits, log_columns=None):
+def _select_baseline_fits(
+    X, y, *, target, m, log, n_splits, log_columns=None, airline_log=None
+):
     """:func:`_select_baseline`, also returning the chosen one's fold fits.
 
     The fourth value is a list over the folds of ``(train, fitted)``: the
@@ -232,6 +245,7 @@ def _select_baseline_fits(X, y, *, target, m, log, n_splits, log_columns=None):
         log=log,
         n_splits=n_splits,
         log_columns=log_columns,
+        airline_log=airline_log,
     )
     folds = list(recipe_folds(X, n_splits).split(X))
     truths = [_safe_indexing(y, test) for _, test in folds]

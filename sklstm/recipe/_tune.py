@@ -1,12 +1,17 @@
 """Tuning the recipe: baseline, network and shrinkage, all by time-ordered CV."""
 
+import warnings
 from numbers import Real
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import GridSearchCV, ParameterGrid
 
+from sklstm.exceptions import LogSpaceWarning
+from sklstm.forecasting import AirlineForecaster
 from sklstm.forecasting._panel_framing import is_panel
 from sklstm.utils import ProgressScorer
+from sklstm.utils._panel import collect_unseen
 from sklstm.utils._search_threads import threads_unless_chosen
 
 from ._build import make_lstm_forecaster, resolve_log_columns
@@ -111,6 +116,36 @@ def _resolve_log(log, X, y, target):
     return bool(np.all(values[~np.isnan(values)] > 0))
 
 
+def _say_log_per_series(X, target):
+    """Name the series that keep a panel out of log space (``log="auto"``).
+
+    Returns whether some series, but not all, are strictly positive.
+
+    The one global network works in one space for all series (logged and
+    unlogged series in one network's inputs and residual would lie on
+    scales that cannot be compared, and log1p is not scale-free either), so
+    a series that touches 0 keeps the whole panel out of log space; the
+    models fitted per series (the airline baseline) still log the others.
+    """
+    values = pd.Series(_target_values(X, target), index=X.index)
+    positive = (values > 0) | values.isna()
+    per_series = positive.groupby(level=0, sort=False).all()
+    if per_series.all() or not per_series.any():
+        return False
+    touching = list(per_series.index[~per_series])
+    shown = ", ".join(repr(label) for label in touching[:5])
+    more = f" and {len(touching) - 5} more" if len(touching) > 5 else ""
+    warnings.warn(
+        f"log='auto': {len(touching)} of the {len(per_series)} series of the "
+        f"panel ({shown}{more}) hold values <= 0, so the recipe's network works "
+        "outside log space for all series; the airline baseline, fitted per "
+        "series, logs the strictly positive ones (log='auto').",
+        LogSpaceWarning,
+        stacklevel=3,
+    )
+    return True
+
+
 def _score_label(scoring, X):
     """How progress lines name the default score; None for the user's own."""
     if not (isinstance(scoring, str) and scoring == "neg_mean_absolute_error"):
@@ -193,7 +228,14 @@ def tune_lstm_forecaster(
         whatever the other columns hold. Which other columns are logged is
         decided once, on all of X (those strictly positive there); the rest
         pass through in every fit, named once by a
-        :class:`~sklstm.exceptions.LogSpaceWarning`.
+        :class:`~sklstm.exceptions.LogSpaceWarning`. On a panel where some
+        series touch 0 (or less), "auto" keeps the network out of log space
+        for all series (one network works on one scale: logged and unlogged
+        series in its inputs and residual could not be compared, and log1p
+        is not scale-free either), names those series in a
+        :class:`~sklstm.exceptions.LogSpaceWarning`, and lets the airline
+        baseline, fitted per series, log the strictly positive ones
+        (``AirlineForecaster(log="auto")``).
     baseline : "auto", str or estimator, default="auto"
         What the LSTM corrects: "naive", "seasonal", "ridge", "airline" or an
         estimator (see :func:`make_lstm_forecaster`); "auto" asks
@@ -223,8 +265,12 @@ def tune_lstm_forecaster(
         For a panel (a (series, time) MultiIndex):
         ``PanelTimeSeriesSplit(n_splits, test_size="last_half")``, the same
         folds on the time stamps shared by all series, and the windows of the
-        budget's grid are capped by the shortest series' history in the
-        smallest training fold.
+        budget's grid are capped by the median series' history in the
+        smallest training fold. On a ragged panel (series of any lengths and
+        start dates) a series too short for a fit's lags or windows gives it
+        no rows, and one with no rows in a fold's training part is forecast
+        there by the baseline alone; one
+        :class:`~sklstm.exceptions.UnseenSeriesWarning` names them.
     scoring : str or callable, default="neg_mean_absolute_error"
         Model selection score. The default skips validation rows whose target
         is unknown (NaN), as training does. On a panel the default is
@@ -287,55 +333,83 @@ def tune_lstm_forecaster(
     if n_seeds is None:
         n_seeds = _BUDGET_SEEDS.get(budget, 1)
     shrinkages = _check_shrinkages(shrinkages)
+    auto_log = isinstance(log, str) and log == "auto"
     log = _resolve_log(log, X, y, target)
+    airline_log = log
+    if auto_log and not log and is_panel(X) and _say_log_per_series(X, target):
+        # some series can be logged: the airline models, fitted per series, do
+        airline_log = "auto"
     # one decision for every fold, said once
     log_columns = None
     if log:
         log_columns = resolve_log_columns(X, target, "tune_lstm_forecaster")
-    baseline_scores, baseline_fits = None, ()
-    if isinstance(baseline, str) and baseline == "auto":
-        _, baseline_scores, baseline, baseline_fits = _select_baseline_fits(
+    with collect_unseen():  # every fold's fallbacks, said once
+        baseline, baseline_scores, baseline_fits = _choose_baseline(
             X,
             y,
+            baseline,
             target=target,
             m=m,
             log=log,
             n_splits=n_splits,
             log_columns=log_columns,
+            airline_log=airline_log,
         )
-    label = _score_label(scoring, X)
-    scoring = default_scoring(scoring)  # validation rows with NaN y: skipped
-    estimator = make_lstm_forecaster(
-        target=target,
-        m=m,
-        log=log,
-        baseline=baseline,
-        n_seeds=n_seeds,
-        random_state=random_state,
-        **lstm_params,
-    )
-    if log:  # the columns decided above, in every fold
-        estimator.set_params(
-            regressor__log__columns=log_columns, regressor__log__others="passthrough"
+        estimator = make_lstm_forecaster(
+            target=target,
+            m=m,
+            log=log,
+            baseline=baseline,
+            n_seeds=n_seeds,
+            random_state=random_state,
+            **lstm_params,
         )
-    if verbose:
-        scoring = _progress_scoring(scoring, param_grid, n_splits, label)
-    refit = _BestShrunk(shrinkages)
-    search = GridSearchCV(
-        estimator,
-        param_grid,
-        cv=recipe_folds(X, n_splits),
-        scoring=_ShrinkageScores(scoring, shrinkages),
-        refit=refit,
-        error_score="raise",
-        n_jobs=n_jobs,
-        verbose=verbose if verbose >= 2 else 0,
-    )
-    # threads, unless the caller chose a backend: they share this process's
-    # TensorFlow and traced graphs, where each worker process would import
-    # and trace again (see benchmarks/parallel.py)
-    with threads_unless_chosen():
-        _fit_sharing_baseline(search, X, y, baseline_fits)
+        if log:  # the columns decided above, in every fold
+            estimator.set_params(
+                regressor__log__columns=log_columns,
+                regressor__log__others="passthrough",
+            )
+        label = _score_label(scoring, X)
+        scoring = default_scoring(scoring)  # validation rows with NaN y: skipped
+        if verbose:
+            scoring = _progress_scoring(scoring, param_grid, n_splits, label)
+        refit = _BestShrunk(shrinkages)
+        search = GridSearchCV(
+            estimator,
+            param_grid,
+            cv=recipe_folds(X, n_splits),
+            scoring=_ShrinkageScores(scoring, shrinkages),
+            refit=refit,
+            error_score="raise",
+            n_jobs=n_jobs,
+            verbose=verbose if verbose >= 2 else 0,
+        )
+        # threads, unless the caller chose a backend: they share this process's
+        # TensorFlow and traced graphs, where each worker process would import
+        # and trace again (see benchmarks/parallel.py)
+        with threads_unless_chosen():
+            _fit_sharing_baseline(search, X, y, baseline_fits)
     apply_best_shrinkage(search, refit, shrinkages, scoring)
     search.baseline_scores_ = baseline_scores
     return search
+
+
+def _choose_baseline(X, y, baseline, *, target, m, airline_log, **selection):
+    """The baseline to correct, its selection scores and fold fits (or None, ()).
+
+    "auto": :func:`select_baseline`'s choice (``selection``: its ``log``,
+    ``n_splits`` and ``log_columns``). "airline" with ``airline_log="auto"``:
+    the airline model logging each series where it can. Else as given.
+    """
+    if isinstance(baseline, str) and baseline == "auto":
+        _, scores, chosen, fits = _select_baseline_fits(
+            X, y, target=target, m=m, airline_log=airline_log, **selection
+        )
+        return chosen, scores, fits
+    if isinstance(baseline, str) and baseline == "airline" and airline_log == "auto":
+        periods = periods_of(m)
+        airline = AirlineForecaster(
+            m=periods[-1] if periods else 1, target=target, log="auto"
+        )
+        return airline, None, ()
+    return baseline, None, ()

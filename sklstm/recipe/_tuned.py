@@ -46,7 +46,8 @@ class TunedLSTMForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Seasonal period(s) (see :func:`make_lstm_forecaster`).
     log : bool or "auto", default="auto"
         Log space; "auto": when every known value of the target is strictly
-        positive. ``log_`` holds the choice.
+        positive (see :func:`tune_lstm_forecaster` for a panel where some
+        series touch 0). ``log_`` holds the choice.
     baseline : {"auto", "naive", "seasonal", "ridge", "airline"} or estimator, \
 default="auto"
         What the LSTM corrects; "auto" chooses by validation
@@ -199,7 +200,7 @@ default="auto"
             y,
             target=self.target,
             m=self.m,
-            log=self.log_,
+            log=self.log,  # "auto" also chooses log space per series (airline)
             baseline=self.baseline,
             budget=self.budget,
             param_grid=self.param_grid,

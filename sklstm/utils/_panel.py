@@ -6,14 +6,35 @@ and in time order (sktime's long panel form, e.g. after
 ``df.set_index(["store", "date"]).sort_index()``). The transformers
 (:mod:`sklstm.preprocessing`) and the forecasting protocol
 (:mod:`sklstm.forecasting`) both read panels with :func:`parse_panel`.
+
+Panels are ragged: series of any lengths and start dates. A series that an
+estimator kept no state for (unseen in fit, or too short there) is served by
+a fallback, reported with :func:`report_unseen`; inside
+:func:`collect_unseen` the reports of every step are gathered into one
+:class:`~sklstm.exceptions.UnseenSeriesWarning` per call.
 """
 
+import contextvars
+import warnings
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Panel", "is_panel", "panel_of", "parse_panel", "time_labels"]
+from sklstm.exceptions import UnseenSeriesWarning
+
+__all__ = [
+    "Panel",
+    "collect_unseen",
+    "is_panel",
+    "panel_of",
+    "parse_panel",
+    "report_unseen",
+    "time_labels",
+]
+
+_UNSEEN = contextvars.ContextVar("sklstm_unseen_reports", default=None)
 
 
 def is_panel(data):
@@ -137,3 +158,55 @@ def parse_panel(index, name="X", ordered=False):
 def panel_of(X):
     """The :class:`Panel` of ``X``, or None when ``X`` is not a panel."""
     return parse_panel(X.index) if is_panel(X) else None
+
+
+def _unseen_message(reports):
+    """One text for the reports ``(name, fallback, labels, n_series)``."""
+    labels = list(dict.fromkeys(label for r in reports for label in r[2]))
+    n_series = max(r[3] for r in reports)
+    shown = ", ".join(repr(label) for label in labels[:5])
+    if len(labels) > 5:
+        shown += f" and {len(labels) - 5} more"
+    fallbacks = "; ".join(
+        dict.fromkeys(f"{name} {fallback}" for name, fallback, _, _ in reports)
+    )
+    return (
+        f"{len(labels)} of the {n_series} series of X ({shown}) were not seen in "
+        "fit (or too short there to fit them), so nothing was learned from them: "
+        f"{fallbacks}. Fit on data holding enough of their rows to give them "
+        "their own fitted state."
+    )
+
+
+def report_unseen(estimator, *, series, n_series, fallback):
+    """Record, or warn at once, that ``series`` of a panel were served by ``fallback``.
+
+    ``fallback`` completes a sentence that starts with the estimator's class
+    name ("forecast them by ..."). Inside :func:`collect_unseen` the report is
+    kept for the one warning at the end of the outermost block.
+    """
+    report = (type(estimator).__name__, fallback, list(series), n_series)
+    reports = _UNSEEN.get()
+    if reports is not None:
+        reports.append(report)
+        return
+    warnings.warn(_unseen_message([report]), UnseenSeriesWarning, stacklevel=3)
+
+
+@contextmanager
+def collect_unseen():
+    """Gather the unseen-series reports made inside; warn once at the end.
+
+    Nested uses report to the outermost one. No warning when the block raises.
+    """
+    if _UNSEEN.get() is not None:
+        yield
+        return
+    reports = []
+    token = _UNSEEN.set(reports)
+    try:
+        yield
+    finally:
+        _UNSEEN.reset(token)
+    if reports:
+        warnings.warn(_unseen_message(reports), UnseenSeriesWarning, stacklevel=3)

@@ -10,10 +10,12 @@ between are unknown.
 
 import warnings
 
+import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import BaseOffset
 
-__all__ = ["continues", "infer_offset", "next_label", "next_labels"]
+__all__ = ["continues", "infer_offset", "next_label", "next_labels", "shared_step"]
 
 
 def infer_offset(index):
@@ -31,11 +33,13 @@ def infer_offset(index):
     return None if freq is None else to_offset(freq)
 
 
-def next_label(X):
+def next_label(X, step=None):
     """Return the index label expected right after ``X``'s last row, or None.
 
     ``None`` when ``X`` has no pandas index (NumPy input) or when the step cannot be
     determined (fewer than two labels, irregular dates, non-numeric labels).
+    ``step`` (see :func:`shared_step`) is the step of an index too short to
+    tell its own: fewer than three dates without a ``freq``, one integer.
     """
     index = X if isinstance(X, pd.Index) else getattr(X, "index", None)
     if not isinstance(index, pd.Index) or len(index) == 0:
@@ -46,15 +50,47 @@ def next_label(X):
         freq = index.freq
         if freq is None:
             freq = infer_offset(index)
+        if freq is None and len(index) < 3 and isinstance(step, BaseOffset):
+            freq = step
         if freq is None:
             return None
         return index[-1] + to_offset(freq)
     if isinstance(index, pd.RangeIndex):
         return index[-1] + index.step
     if pd.api.types.is_integer_dtype(index.dtype) and len(index) >= 2:
-        step = index[-1] - index[-2]
-        return index[-1] + step if step > 0 else None
+        gap = index[-1] - index[-2]
+        return index[-1] + gap if gap > 0 else None
+    if pd.api.types.is_integer_dtype(index.dtype) and isinstance(step, int):
+        return index[-1] + step
     return None
+
+
+def shared_step(indexes):
+    """The step of the union of ``indexes`` (the series of a panel), or None.
+
+    A DateOffset inferred from all their dates, or the one gap between all
+    their integers; for a series too short to tell its own step (a late
+    start, a new series), :func:`next_label`'s ``step``.
+    """
+    indexes = [index for index in indexes if index is not None and len(index)]
+    if not indexes:
+        return None
+    union = indexes[0].append(indexes[1:]).unique().sort_values()
+    if isinstance(union, pd.DatetimeIndex):
+        return infer_offset(union)
+    if pd.api.types.is_integer_dtype(union.dtype) and len(union) >= 2:
+        gaps = np.unique(np.diff(union.to_numpy()))
+        return int(gaps[0]) if len(gaps) == 1 and gaps[0] > 0 else None
+    return None
+
+
+def _too_short(index):
+    """Whether ``index`` cannot tell its own step (see :func:`next_label`)."""
+    if isinstance(index, pd.DatetimeIndex):
+        return index.freq is None and len(index) < 3
+    return pd.api.types.is_integer_dtype(getattr(index, "dtype", None)) and (
+        len(index) < 2 and not isinstance(index, pd.RangeIndex)
+    )
 
 
 def next_labels(indexes):
@@ -63,10 +99,22 @@ def next_labels(indexes):
     The series of a panel usually share their time stamps. A DatetimeIndex
     without a ``freq`` needs ``pd.infer_freq``, the costly part (about 0.1 ms
     for a few hundred stamps, paid per series and per transformer); an index
-    equal to one seen before reuses its label instead.
+    equal to one seen before reuses its label instead. An index too short to
+    tell its own step (a series that starts late in a ragged panel) takes
+    the step of them all (:func:`shared_step`).
     """
+    indexes = list(indexes)
+    step = None
+    if any(index is not None and _too_short(index) for index in indexes):
+        try:
+            step = shared_step(indexes)
+        except (TypeError, ValueError):  # indexes of different kinds
+            step = None
     seen, labels = {}, []
     for index in indexes:
+        if step is not None and index is not None and _too_short(index):
+            labels.append(next_label(index, step))
+            continue
         if not isinstance(index, pd.DatetimeIndex) or index.freq is not None:
             labels.append(next_label(index))
             continue
