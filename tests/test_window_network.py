@@ -104,3 +104,45 @@ def test_window_recipe_on_a_ragged_panel_falls_back_to_the_baseline_for_short_se
     # the short series has no full window: the baseline (the last value) alone
     naive = X_test.loc["short", "y"].to_numpy()
     np.testing.assert_allclose(pred[4:, 0], naive)
+
+
+def _seasonal_panel(n_series=4, n=60, seed=0):
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)
+    parts = {}
+    for i in range(n_series):
+        level = 10.0 ** (1 + i)  # series of very different levels
+        values = level * (1 + 0.2 * np.sin(2 * np.pi * t / 12) + 0.01 * t)
+        parts[f"s{i}"] = _monthly(values * np.exp(0.02 * rng.normal(size=n)))
+    return pd.concat(parts)
+
+
+def test_tuning_a_panel_weighs_the_window_network_by_validation():
+    from sklstm.recipe import tune_lstm_forecaster
+
+    X, y = make_supervised(_seasonal_panel(), "y", horizon=2)
+    search = tune_lstm_forecaster(
+        X, y, target="y", m=12, baseline="seasonal", budget="quick",
+        n_splits=2, epochs=2, units=2,
+    )  # fmt: skip
+    params = search.cv_results_["params"]
+    windows = [p for p in params if p.get("learn") == "target"]
+    assert [p["regressor__deseasonalize"] for p in windows] == [True, False]
+    assert len(params) == 2 + len(windows)  # the quick grid's two, and these
+    # every candidate scored at every shrinkage, the best one refitted
+    assert np.isfinite(search.cv_results_["mean_test_shrinkage=0.5"]).all()
+    assert search.best_estimator_.predict(X).shape == y.shape
+
+
+def test_the_window_network_alone_with_no_baseline():
+    X_train, X_test, y_train, _ = train_test_split_series(
+        _seasonal_panel(n_series=2), "y", horizon=2, n_test=6
+    )
+    model = make_lstm_forecaster(
+        target="y", m=12, network="window", baseline=None, units=2, epochs=1
+    ).fit(X_train, y_train)
+    assert model.shrinkage == 1.0
+    base, correction = model._predict_parts(X_test)
+    own = model.regressor_.predict(X_test)
+    np.testing.assert_allclose(model.predict(X_test), own)
+    assert np.isfinite(base).all() and np.isfinite(correction).all()

@@ -272,7 +272,8 @@ def make_lstm_forecaster(
     moving_average : int or None, default=4
         Add a moving average of this length of every input column (after
         differencing). None: none.
-    baseline : {"naive", "seasonal", "ridge", "airline"} or estimator, default="naive"
+    baseline : {"naive", "seasonal", "ridge", "airline"}, estimator or None, \
+default="naive"
         What the LSTM corrects. "naive": the last value; the inputs are the
         levels and their first differences. "seasonal": the seasonal naive
         forecast of the longest period with the last season's growth
@@ -286,7 +287,10 @@ def make_lstm_forecaster(
         in log space with ``log``); the inputs are as for "naive". An
         estimator (any regressor of ``make_supervised``'s rows) is used as
         given, with the inputs of "naive". :func:`tune_lstm_forecaster` picks
-        one by cross-validation (:func:`select_baseline`).
+        one by cross-validation (:func:`select_baseline`). None (with
+        ``network="window"`` only): the network's forecast alone, the
+        seasonal naive forecast (naive without a season) where a series has
+        no full window.
     seasonal_lags : "auto", list of int or None, default="auto"
         Lags of the target column given to the LSTM as extra inputs, so that a
         short window still sees the seasons. "auto": ``p - 1`` and ``2p - 1``
@@ -426,9 +430,13 @@ def make_lstm_forecaster(
     check_int("window", window, 1)
     check_int("n_seeds", n_seeds, 1)
     _check_series_options(scale_by_series, series_identity)
-    _check_baseline(baseline, periods, m)
     if network not in ("residual", "window"):
         raise ValueError(f"network={network!r} must be 'residual' or 'window'.")
+    if network == "window" and baseline is None:
+        # the network alone; windows without history: the seasonal naive's
+        baseline = "seasonal" if periods else "naive"
+        shrinkage = 1.0
+    _check_baseline(baseline, periods, m)
     if network == "window":
         return ResidualRegressor(
             regressor=window_network(
@@ -443,6 +451,7 @@ def make_lstm_forecaster(
             baseline=_make_baseline(baseline, target, periods, log),
             shrinkage=shrinkage,
             learn="target",
+            unseen_series="baseline",
         )
     seasonal_lags = _resolve_seasonal_lags(seasonal_lags, baseline, periods)
     if moving_average is not None:

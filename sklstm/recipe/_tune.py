@@ -79,6 +79,52 @@ def _budget_grid(budget, periods, n_min_train):
     }
 
 
+def _window_network_window(periods, n_min_train):
+    """The window network's input length: two and a half seasons (10 rows
+    without a season, at least 8), at most half the smallest training fold."""
+    window = max(8, round(2.5 * periods[-1])) if periods else 10
+    return max(2, min(window, n_min_train // 2))
+
+
+def _window_candidates(*, target, periods, n_min_train, **build):
+    """The window network's candidates of a panel's grid (one grid entry).
+
+    They replace the residual network's regressor: each forecasts the
+    series itself, weighed against the baseline by the search's shrinkage
+    (``learn="target"``, combined outside log space). With a season, it is
+    tried with and without each series' seasonal profile.
+    """
+    from ._window import window_network
+
+    regressor = window_network(
+        target=target,
+        periods=periods,
+        window=_window_network_window(periods, n_min_train),
+        deseasonalize=True,
+        **build,
+    )
+    return {
+        "regressor": [regressor],
+        "regressor__deseasonalize": [True, False] if periods else [False],
+        "learn": ["target"],
+        "log": [False],
+        "clip_residual": [None],
+        "scale_residual": [None],
+    }
+
+
+_RECIPE_ONLY = {
+    "window",
+    "moving_average",
+    "seasonal_lags",
+    "clip_residual",
+    "scale_by_series",
+    "series_identity",
+    "network",
+    "deseasonalize",
+}
+
+
 def _check_shrinkages(shrinkages):
     shrinkages = tuple(shrinkages)
     if not shrinkages or any(
@@ -328,10 +374,24 @@ def tune_lstm_forecaster(
     """
     periods = periods_of(m)
     check_int("n_splits", n_splits, 2)
-    if param_grid is None:
-        param_grid = _budget_grid(budget, periods, min_train_size(X, n_splits))
     if n_seeds is None:
         n_seeds = _BUDGET_SEEDS.get(budget, 1)
+    if param_grid is None:
+        n_min_train = min_train_size(X, n_splits)
+        param_grid = _budget_grid(budget, periods, n_min_train)
+        if is_panel(X):  # a global network of the series itself, too
+            lstm = {k: v for k, v in lstm_params.items() if k not in _RECIPE_ONLY}
+            param_grid = [
+                param_grid,
+                _window_candidates(
+                    target=target,
+                    periods=periods,
+                    n_min_train=n_min_train,
+                    n_seeds=n_seeds,
+                    random_state=random_state,
+                    lstm_params=lstm,
+                ),
+            ]
     shrinkages = _check_shrinkages(shrinkages)
     auto_log = isinstance(log, str) and log == "auto"
     log = _resolve_log(log, X, y, target)

@@ -88,7 +88,8 @@ def window_network(
     return WindowForecaster(
         pipeline,
         target=target,
-        m=periods[-1] if periods and deseasonalize else 1,
+        m=periods[-1] if periods else 1,
+        deseasonalize=deseasonalize,
     )
 
 
@@ -156,8 +157,9 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     ``fit`` moves the target (its column of X and y) into log space (``log(1 +
     y)`` when it holds a 0; the raw values when it goes below 0) and, with
-    ``m > 1``, subtracts each series' seasonal profile (the mean detrended
-    value at each position of the season, learned from its training rows);
+    ``deseasonalize`` and ``m > 1``, subtracts each series' seasonal profile
+    (the mean detrended value at each position of the season, learned from
+    its training rows);
     ``pipeline`` learns the rest, and ``predict`` adds the profile of the
     steps forecast back and returns to the target's units. A series unseen in
     fit has no profile (zeros).
@@ -169,7 +171,9 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     target : str or int
         The target column of X.
     m : int, default=1
-        The season whose profile is removed (1: none).
+        The season (1: none).
+    deseasonalize : bool, default=True
+        Remove each series' seasonal profile (with a season).
 
     Attributes
     ----------
@@ -181,10 +185,16 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         Each series' seasonal profile (one entry, None, for one series).
     """
 
-    def __init__(self, pipeline, *, target, m=1):
+    def __init__(self, pipeline, *, target, m=1, deseasonalize=True):
         self.pipeline = pipeline
         self.target = target
         self.m = m
+        self.deseasonalize = deseasonalize
+
+    @property
+    def _period(self):
+        """The season whose profile is removed (1: none)."""
+        return self.m if self.deseasonalize else 1
 
     def _column(self, X):
         if isinstance(self.target, str):
@@ -203,7 +213,7 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
 
     def _season(self, X, steps):
         """Per row of X, the profile at the row (steps 0) or at rows t+1..t+h."""
-        if self.m < 2:
+        if self._period < 2:
             return 0.0
         panel = panel_of(X)
         segments = (
@@ -217,9 +227,10 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             profile = self.profiles_.get(label)
             if profile is None:
                 continue
-            positions = season_positions(index, self.m)
+            m = self._period
+            positions = season_positions(index, m)
             if positions is not None:
-                out[rows] = profile[(positions[:, None] + np.asarray(steps)) % self.m]
+                out[rows] = profile[(positions[:, None] + np.asarray(steps)) % m]
         return out
 
     def _moved(self, X):
@@ -227,7 +238,9 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         X = X.copy()
         j = self._column(X)
         values = self._forward(X.iloc[:, j].to_numpy(dtype=np.float64))
-        X.iloc[:, j] = values - self._season(X, [0])[:, 0] if self.m > 1 else values
+        if self._period > 1:
+            values = values - self._season(X, [0])[:, 0]
+        X.iloc[:, j] = values
         return X
 
     def fit(self, X, y):
@@ -261,19 +274,18 @@ class WindowForecaster(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         return self
 
     def _profiles(self, X, j):
-        if self.m < 2:
+        if self._period < 2:
             return {}
         panel = panel_of(X)
         values = self._forward(X.iloc[:, j].to_numpy(dtype=np.float64))
         if panel is None:
-            return {
-                None: season_profile(values, season_positions(X.index, self.m), self.m)
-            }
+            m = self._period
+            return {None: season_profile(values, season_positions(X.index, m), m)}
         profiles = {}
         for label, rows, _ in panel.segments():
             index = X.index[rows].get_level_values(1)
             profiles[label] = season_profile(
-                values[rows], season_positions(index, self.m), self.m
+                values[rows], season_positions(index, self._period), self._period
             )
         return profiles
 
