@@ -373,8 +373,9 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
 
     def _initialize(self, X, y=None):
         vars(self).pop("quantiles_", None)  # a refit with another loss
-        shape = getattr(X, "shape", None) or np.shape(X)
-        self._check_window_norm(shape[-1])
+        if self.window_norm is not None:
+            shape = getattr(X, "shape", None) or np.shape(X)
+            self._check_window_norm(shape[-1])
         X, y = super()._initialize(X, y)
         if self._is_quantile():
             self.quantiles_ = self.target_encoder_.quantiles
