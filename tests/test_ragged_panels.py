@@ -482,3 +482,19 @@ def test_forecast_dates_a_new_series_too_short_to_tell_its_step(recipe, panel):
         pd.date_range("2021-01-01", periods=HORIZON, freq="MS")
     )
     assert_allclose(future.loc["new"], two["y"].iloc[-1])  # naive: 2 rows < m
+
+
+def test_a_series_without_validation_scores_takes_the_best_single_choice():
+    """Not the first candidate: a series never scored (it ended early, or its
+    validation targets are flat) gets the choice made for all series."""
+    from sklstm.recipe._selection import _per_series_choice
+
+    index = pd.MultiIndex.from_product([["a", "b", "c"], range(4)])
+    truth = pd.Series(
+        np.r_[1.0, 2.0, 4.0, 3.0, 5.0, 7.0, 6.0, 9.0, [2.0] * 4], index=index
+    )
+    good = truth.to_numpy() + 0.1
+    bad = truth.to_numpy() + 5.0
+    predictions = {"naive": [bad, bad], "seasonal": [good, good]}
+    choices, _ = _per_series_choice(predictions, {}, [truth, truth], "seasonal")
+    assert choices == {"a": "seasonal", "b": "seasonal", "c": "seasonal"}

@@ -266,7 +266,7 @@ def _select_baseline_fits(
     else:
         estimator = candidates[chosen]
     if is_panel(X):
-        choices, score = _per_series_choice(predictions, pairs, truths)
+        choices, score = _per_series_choice(predictions, pairs, truths, chosen)
         scores[PER_SERIES] = score
         if score < scores[chosen]:
             members = pairs.get(chosen, (chosen,))
@@ -313,33 +313,41 @@ def _option_scores(predictions, pairs, truths):
     return options
 
 
-def _per_series_choice(predictions, pairs, truths):
+def _per_series_choice(predictions, pairs, truths, default):
     """The best option of every series, and that rule's cross-validated score.
 
     Each series takes the option (a candidate or a pair) with its lowest mean
-    score over the folds. The score of choosing so is honest: on each fold,
-    the series' choices are made on the other folds alone and scored on this
-    one (a choice scored on the folds that made it would flatter it against
-    one choice for all series); the mean over folds.
+    score over the folds; one without any score (no validation rows: a late
+    start on a ragged panel) takes ``default``, the best single choice. The
+    score of choosing so is honest: on each fold, the series' choices are
+    made on the other folds alone and scored on this one (a choice scored on
+    the folds that made it would flatter it against one choice for all
+    series); the mean over folds.
     """
     options = _option_scores(predictions, pairs, truths)
     names = list(options)
     cube = np.stack([options[n].to_numpy() for n in names])  # option, fold, series
     series = options[names[0]].columns
+    fallback = names.index(default)
     n_folds = cube.shape[1]
     fold_scores = []
     for k in range(n_folds):
-        others = np.delete(cube, k, axis=1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN series
-            best = np.argmin(np.nan_to_num(np.nanmean(others, axis=1), nan=np.inf), 0)
-            fold_scores.append(np.nanmean(cube[best, k, np.arange(len(series))]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nan_to_num(np.nanmean(cube, axis=1), nan=np.inf)
-    best = np.argmin(mean, axis=0)
+        best = _best_options(np.delete(cube, k, axis=1), fallback)
+        fold_scores.append(np.nanmean(cube[best, k, np.arange(len(series))]))
+    best = _best_options(cube, fallback)
     choices = {label: names[i] for label, i in zip(series, best, strict=True)}
     return choices, float(np.mean(fold_scores))
+
+
+def _best_options(cube, fallback):
+    """Per series (last axis), the option of lowest mean score over the folds;
+    ``fallback`` for a series without any score."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN series
+        mean = np.nanmean(cube, axis=1)
+    best = np.argmin(np.nan_to_num(mean, nan=np.inf), axis=0)
+    best[np.isnan(mean).all(axis=0)] = fallback
+    return best
 
 
 def _series_choice(candidates, pairs, choices, default):
