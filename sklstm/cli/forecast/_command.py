@@ -71,6 +71,9 @@ def add_arguments(parser):
         help="forecast with a model saved by --save, from FILE's rows (no fit)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    from sklstm.cli.forecast._future import add_arguments as add_future_arguments
+
+    add_future_arguments(parser)
 
 
 def run(args):
@@ -156,13 +159,13 @@ def _forecast(args, *, coverage, test_size):
     from sklstm.cli.forecast._backtest import choose
 
     started = time.perf_counter()
-    data = _read(args)
+    data, known = _read(args)
     diagnosis, m, n_test = _diagnose(data, args, test_size)
-    result = _backtest(data, args, m=m, n_test=n_test, coverage=coverage)
+    result = _backtest(data, args, m=m, n_test=n_test, coverage=coverage, known=known)
     _step(4, "the choice:")
     winner = choose(result)
     final = _refit(result, winner, data, coverage)
-    future = _future(final, data, coverage)
+    future = _future(final, data, coverage, known)
     print(f"total {time.perf_counter() - started:.0f} s", flush=True)
     return dict(
         data=data,
@@ -171,13 +174,16 @@ def _forecast(args, *, coverage, test_size):
         winner=winner,
         final=final,
         future=future,
+        known=known,
     )
 
 
 def _read(args):
     from sklstm.cli.forecast._data import read_data
+    from sklstm.cli.forecast._future import describe, known_ahead
 
     data = read_data(args.file, args.target, args.date_column)
+    data, known = known_ahead(args, data, horizon=args.horizon)
     from sklstm.cli.forecast._report import when
 
     frame = data.frame
@@ -194,7 +200,8 @@ def _read(args):
     if data.raw.isna().any().any():
         n = int(data.raw.isna().sum().sum())
         print(f"      {n} gaps interpolated linearly (as the accuracy protocol does)")
-    return data
+    print(f"      {describe(known)}")
+    return data, known
 
 
 def _diagnose(data, args, test_size):
@@ -240,7 +247,7 @@ def _season(diagnosis, n_train):
     return 1
 
 
-def _backtest(data, args, *, m, n_test, coverage):
+def _backtest(data, args, *, m, n_test, coverage, known=None):
     from sklstm.cli.forecast._backtest import backtest
 
     _step(
@@ -260,6 +267,7 @@ def _backtest(data, args, *, m, n_test, coverage):
             seed=args.seed,
             n_jobs=args.n_jobs,
             coverage=coverage,
+            future=None if known is None else known.columns,
         )
     except ValueError as exc:
         raise CommandError(f"the backtest failed: {exc}") from None
@@ -278,11 +286,17 @@ def _refit(result, winner, data, coverage):
     return final
 
 
-def _future(final, data, coverage):
+def _future(final, data, coverage, known=None):
     from sklstm.forecasting import forecast
 
     try:
-        future = forecast(final, data.frame, coverage=coverage, name=data.target)
+        future = forecast(
+            final,
+            data.frame,
+            future=None if known is None else known.values,
+            coverage=coverage,
+            name=data.target,
+        )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     future = future.to_frame() if hasattr(future, "to_frame") else future
@@ -330,6 +344,7 @@ def _header(args, state):
         "date_column": data.frame.index.name,
         "model_name": state["winner"],
         "fitted_until": str(data.frame.index[-1]),
+        "future_columns": [] if state["known"] is None else state["known"].columns,
     }
 
 
@@ -345,6 +360,7 @@ def _run_saved(args):
     _check_saved(args, header)
     date_column = args.date_column or header.get("date_column")
     data = read_data(args.file, header["target"], date_column, header["columns"])
+    data, known = _saved_known_ahead(args, data, header, date_column)
     if header["freq"] != data.freq:
         raise CommandError(
             f"{args.file!r} has step {data.freq}, the model was fitted on step "
@@ -355,10 +371,35 @@ def _run_saved(args):
         f"on data until {header['fitted_until']}; forecasting from "
         f"{data.frame.index[-1]}"
     )
-    future = _future(model, data, header["coverage"])
+    future = _future(model, data, header["coverage"], known)
     write_all([(args.output, lambda p: future.to_csv(p), "the forecast")])
     print(f"wrote the forecast: {args.output}")
     return 0
+
+
+def _saved_known_ahead(args, data, header, date_column):
+    """What a saved model needs known ahead, read as at its fit; printed."""
+    from sklstm.cli.forecast._future import describe, known_ahead
+
+    columns = header.get("future_columns") or None
+    if columns is None and (args.future or args.future_columns):
+        raise CommandError(
+            "--future and --future-columns: the saved model was fitted without "
+            "columns known ahead; leave them out."
+        )
+    if columns is not None and args.future is None and args.future_columns is None:
+        raise CommandError(
+            f"the saved model was fitted with {', '.join(columns)} known ahead: "
+            "give their next values with --future FUTURE.csv, or as the rows after "
+            "the last target value with --future-columns "
+            f"{','.join(columns)}."
+        )
+    data, known = known_ahead(
+        args, data, horizon=header["horizon"], date_column=date_column, columns=columns
+    )
+    if known is not None:
+        print(f"      {describe(known)}")
+    return data, known
 
 
 def _check_saved(args, header):
