@@ -26,6 +26,7 @@ from sklstm.forecasting import (
     train_test_split_series,
 )
 from sklstm.preprocessing import CalendarFeatures, LogTransformer, OutlierClipper
+from sklstm.recipe import select_baseline
 from sklstm.recipe._build import resolve_log_columns
 
 N, H = 30, 3
@@ -325,3 +326,14 @@ def test_the_clip_step_keeps_a_sparse_flag():
     assert_array_equal(OutlierClipper().fit(constant).transform([[5.0]]), [[2.0]])
     one_percentile = OutlierClipper(method="quantile", quantile_range=(50.0, 50.0))
     assert_array_equal(one_percentile.fit(flag).transform([[1.0]]), [[0.0]])
+
+
+def test_the_recipes_selection_tries_the_regression_on_the_values_ahead():
+    frame = _frame(60)
+    X, y = make_supervised(frame, "sales", horizon=2, future="promo")
+    _, scores = select_baseline(X, y, target="sales")
+    assert "arima(0,1,1) + regression" in scores
+    assert "ridge(n_lags=8, exog)" in scores  # the values ahead at lag 0
+    X, y = make_supervised(frame, "sales", horizon=2)
+    _, scores = select_baseline(X, y, target="sales")
+    assert not any("regression" in name for name in scores)
