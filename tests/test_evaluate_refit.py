@@ -70,9 +70,7 @@ def test_fixed_window_slides_with_the_training_length():
 def test_no_fit_sees_a_target_of_the_origins_it_scores():
     _Spy.log = []
     frame, horizon = _frame(), 3
-    evaluate_forecaster(
-        _Spy(), frame, target="y", horizon=horizon, n_test=12, refit=4
-    )
+    evaluate_forecaster(_Spy(), frame, target="y", horizon=horizon, n_test=12, refit=4)
     position = {label: i for i, label in enumerate(frame.index)}
     assert len(_Spy.log) == 3  # 10 origins, 4 per fit
     for fitted, predicted in _Spy.log:

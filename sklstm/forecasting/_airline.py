@@ -11,6 +11,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._compat import Interval, StrOptions, _fit_context
 from ..utils._padding import report_padding, same_start
+from ._airline_exog import (
+    ahead_effect,
+    exog_layout,
+    exog_values,
+    profiled_innovations,
+)
 from ._coverage import check_coverage, stack_bounds
 from ._history import (
     _SeriesStateMixin,
@@ -116,6 +122,13 @@ class AirlineForecaster(
         log1p, which is not scale-free (nearly the identity for small counts,
         nearly the log for large values), so positive series get exactly the
         model of ``log=True``.
+    exog : bool, default=False
+        Regression with airline errors on the columns known ahead: every
+        column ``c`` of X framed with ``c_ahead_1`` .. ``c_ahead_h``
+        (:func:`make_supervised` with ``future``). The (log) target is
+        ``x_t' beta`` plus an error that follows the airline model; the
+        forecast of step k is the error's forecast plus ``beta`` times the
+        row's ``c_ahead_k``. False: the target alone.
 
     Attributes
     ----------
@@ -125,6 +138,11 @@ class AirlineForecaster(
         ``next_label_``: see ``series_state_``).
     seasonal_theta_ : float
         The seasonal moving-average coefficient (0 with ``m=1``).
+    coef_ : ndarray of shape (n_exog,)
+        The regression coefficients of ``exog_columns_`` (in model scale;
+        empty without ``exog``); per series on a panel.
+    exog_columns_ : list of str
+        The columns known ahead regressed on (empty without ``exog``).
     sigma2_ : float
         Mean squared innovation in ``fit``.
     log_ : bool
@@ -134,8 +152,9 @@ class AirlineForecaster(
         Position of the target column in ``X``.
     n_outputs_ : int
         Number of forecast steps (columns of ``y`` in ``fit``).
-    history_ : ndarray of shape (m + 1, 2)
-        The last (log) target values and innovations of ``fit``.
+    history_ : ndarray of shape (m + 1, 2 + n_exog)
+        The last (log) target values and innovations of ``fit`` (and the
+        regressors' values with ``exog``).
     fill_value_ : float
         Mean of the target column in ``fit``: the fill of a gap with no earlier
         valid value.
@@ -169,7 +188,8 @@ class AirlineForecaster(
     with the k-step error variance from the model's psi-weights and
     ``sigma2_`` (in log space with ``log=True``). ``fit`` needs more than
     ``2 * (m + 1)`` rows. Only the target column of
-    ``X`` is used; ``y`` gives the number of forecast steps. NaN in the target
+    ``X`` is used (with ``exog``, also the columns known ahead); ``y`` gives
+    the number of forecast steps. NaN in the target
     column (a gap) is forward-filled causally; NaN in ``y`` is ignored. A
     ``predict`` that starts without history (neither continuing the training
     index nor starting with the training rows) warns with
@@ -192,18 +212,31 @@ class AirlineForecaster(
     ...     n_test=36, m=12)
     >>> round(scores["MASE"], 3)
     0.488
+
+    Regression with ARIMA (0,1,1) errors on advertising planned ahead
+    (``exog=True``), insurance quotes four months ahead:
+
+    >>> from sklstm.datasets import load_insurance
+    >>> model = AirlineForecaster(m=1, target="quotes", log=True, exog=True)
+    >>> scores = evaluate_forecaster(
+    ...     model, load_insurance(), target="quotes", horizon=4, n_test=8,
+    ...     future=["tv_adverts"], return_estimator=True)
+    >>> round(scores["MASE"], 3), scores["estimator"].exog_columns_
+    (0.58, ['tv_adverts'])
     """
 
     _parameter_constraints: dict = {
         "m": [Interval(Integral, 1, None, closed="left")],
         "target": [Interval(Integral, 0, None, closed="left"), str],
         "log": ["boolean", StrOptions({"auto"})],
+        "exog": ["boolean"],
     }
 
-    def __init__(self, *, m=12, target=0, log=False):
+    def __init__(self, *, m=12, target=0, log=False, exog=False):
         self.m = m
         self.target = target
         self.log = log
+        self.exog = exog
 
     def _n_history(self):
         """Rows of history a forecast needs: the order of the differences."""
@@ -240,6 +273,7 @@ class AirlineForecaster(
         if is_panel(X):
             X_rows, y_rows = validate_X_y(self, X, y)  # once, for every series
             self._fit_target(X_rows, y_rows)  # the shared attributes
+            self._resolve_exog()
             self._fit_series_states(X, X_rows, y_rows, AirlineForecaster._fit_member)
             if all(state["theta_"] is None for state in self.series_state_.values()):
                 label, start, stop = check_panel(X, "X")[0]
@@ -256,6 +290,7 @@ class AirlineForecaster(
     _series_attrs = (
         "theta_",
         "seasonal_theta_",
+        "coef_",
         "sigma2_",
         "history_",
         "fill_value_",
@@ -277,6 +312,7 @@ class AirlineForecaster(
         filled = ffill(values, self.fill_value_)
         k = self._n_history()
         self.theta_ = self.seasonal_theta_ = None
+        self.coef_ = np.zeros(len(self.exog_columns_))  # no regression either
         self.sigma2_ = float("nan")
         self.log_ = False  # the fallback forecasts the values themselves
         self.history_ = np.column_stack([filled[-k:], np.zeros(len(filled[-k:]))])
@@ -291,6 +327,7 @@ class AirlineForecaster(
         label = next_label(time)
         check_known_target(self, y)
         X, _, values = self._fit_target(X, y)
+        self._resolve_exog()
         k = self._n_history()
         if len(values) <= 2 * k:
             raise ValueError(
@@ -303,10 +340,12 @@ class AirlineForecaster(
         z = self._to_model_scale(filled)
         diff, _ = _polynomials(self.m, 0.0, 0.0)
         w = lfilter(diff, [1.0], z)[k:]
+        x = exog_values(self, X, self._exog_now) if self.exog else None
+        wx = None if x is None else lfilter(diff, [1.0], x, axis=0)[k:]
 
         def css(params):
             _, ma = _polynomials(self.m, *params)
-            e = _residuals(w, ma)
+            e = profiled_innovations(w, wx, ma, _residuals)[0]
             return float(e @ e)
 
         seasonal = [0.0] if self.m == 1 else _GRID
@@ -316,19 +355,28 @@ class AirlineForecaster(
         params = best.x if best.fun <= css(start) else np.array(start)
         self.theta_, self.seasonal_theta_ = float(params[0]), float(params[1])
         _, ma = _polynomials(self.m, self.theta_, self.seasonal_theta_)
-        e = _residuals(w, ma)
+        e, self.coef_ = profiled_innovations(w, wx, ma, _residuals)
         self.sigma2_ = float(np.mean(e**2))
-        self.history_ = np.column_stack([z[-k:], e[-k:]])
+        kept = [z[-k:], e[-k:]] + ([] if x is None else [x[-k:]])
+        self.history_ = np.column_stack(kept)
         self.next_label_ = label
         # the first training values: a predict starting with them falls back
         # exactly as a predict of the training data does (no warning)
         self._head = values[:k].copy()
+
+    def _resolve_exog(self):
+        """Set ``exog_columns_`` and the positions of the regressors in X."""
+        self._exog_now = self._exog_ahead = None
+        self.exog_columns_ = []
+        if self.exog:
+            self.exog_columns_, self._exog_now, self._exog_ahead = exog_layout(self)
 
     def _unseen_state(self, label):
         """A series unseen in fit: no model, no history (its seasonal naive)."""
         return {
             "theta_": None,
             "seasonal_theta_": None,
+            "coef_": np.zeros(len(self.exog_columns_)),
             "sigma2_": float("nan"),
             "history_": np.empty((0, 2)),
             "fill_value_": self.fill_value_,
@@ -372,10 +420,13 @@ class AirlineForecaster(
             )
         if not is_continuation and not same_start(raw, self._head):
             report_padding(self, n_rows=len(raw), n_history=k)
-        z = self._to_model_scale(values)
+        z, past = self._to_model_scale(values), self.history_[:, 0]
+        if self.exog:  # the airline model forecasts the regression's error
+            z = z - exog_values(self, X, self._exog_now) @ self.coef_
+            past = past - self.history_[:, 2:] @ self.coef_
         diff, ma = _polynomials(self.m, self.theta_, self.seasonal_theta_)
         if is_continuation:
-            full = np.concatenate([self.history_[:, 0], z])
+            full = np.concatenate([past, z])
             w = lfilter(diff, [1.0], full)[k:]
             e = np.concatenate(
                 [self.history_[:, 1], _residuals(w, ma, self.history_[:, 1])]
@@ -401,6 +452,8 @@ class AirlineForecaster(
                 # future innovations are 0: only the known ones enter
                 zs[:, col] = es[:, lags] @ ma[1:] - zs[:, lags] @ diff[1:]
             pred[ready] = zs[:, k + 1 :]
+        if self.exog:  # plus the regression on the steps' planned values
+            pred = pred + ahead_effect(self, X, self._exog_ahead, self.coef_)
         return pred
 
     def predict(self, X):

@@ -30,6 +30,7 @@ def evaluate_forecaster(
     refit=False,
     window="expanding",
     stride=1,
+    future=None,
 ):
     """Score one estimator under the accuracy protocol (ACCURACY-PROTOCOL.md).
 
@@ -90,6 +91,10 @@ def evaluate_forecaster(
     stride : int, default=1
         Score every ``stride``-th origin (the first one always); the others are
         neither scored nor, with ``refit``, counted for it.
+    future : str or list of str, default=None
+        Columns known ahead (planned values): framed with their values at
+        t+1 .. t+horizon as :func:`make_supervised` frames them; the test
+        part's are the planned ones.
 
     Returns
     -------
@@ -175,7 +180,7 @@ def evaluate_forecaster(
     frame = _check_frame(frame, target)
     _check_inputs(estimator, frame, target, coverage)
     X_train, X_test, y_train, y_test = train_test_split_series(
-        frame, target, horizon=horizon, n_test=n_test
+        frame, target, horizon=horizon, n_test=n_test, future=future
     )
     every = check_refit(refit, window, stride)
     with collect_unseen():  # the fallbacks of every fit and predict, said once

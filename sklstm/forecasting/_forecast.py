@@ -11,6 +11,7 @@ from ..utils._padding import collect_padding
 from ..utils._panel import collect_unseen
 from ..utils._time import infer_offset
 from ._coverage import check_coverage
+from ._future import with_future
 from ._panel_framing import check_panel, is_panel, per_series
 
 __all__ = ["forecast"]
@@ -126,7 +127,14 @@ def _interval_columns(bounds, levels, scalar, rows):
     return columns
 
 
-def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
+def _labels(frame, blocks, horizon, freq):
+    """The labels of the ``horizon`` steps after ``frame`` (every series' end)."""
+    if blocks is None:
+        return _future_index(frame.index, horizon, freq)
+    return _panel_future_index(frame, blocks, horizon, freq)
+
+
+def forecast(estimator, frame, *, future=None, coverage=None, freq=None, name=None):
     """Forecast the next values after the end of ``frame``.
 
     ``estimator`` was fitted on :func:`make_supervised`'s ``X``, ``y`` (row t:
@@ -147,6 +155,13 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     is forecast by the estimator's stated fallback (the recipe: its baseline
     alone), named with the others in one
     :class:`~sklstm.exceptions.UnseenSeriesWarning`.
+
+    An estimator fitted on columns known ahead (``make_supervised(...,
+    future=[...])``: the columns ``<column>_ahead_<k>``) needs their values
+    after the end of ``frame``: ``future`` holds them, and the ahead-columns
+    of the last rows are rebuilt from ``frame`` and ``future`` as the framing
+    built them. Calendar columns computed from the time index
+    (:class:`~sklstm.preprocessing.CalendarFeatures`) need no ``future``.
 
     Parameters
     ----------
@@ -185,7 +200,11 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     ------
     ValueError
         When the index gives no time step (no ``freq`` and none inferable, or not
-        a time index), naming the fix, or for a bad ``coverage``.
+        a time index), naming the fix, or for a bad ``coverage``. When the
+        estimator needs ``future`` and none is given (naming its columns), or
+        ``future`` is given to one that needs none; when ``future`` lacks a
+        column, or a row for one of the next time stamps, or holds NaN there
+        (naming the column, the series and the first bad time stamp).
     TypeError
         When ``coverage`` is given and the estimator has no ``predict_interval``.
 
@@ -236,6 +255,24 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     b      2024-01-04    30.0
            2024-01-05    30.0
     Name: sales, dtype: float64
+
+    A model framed with a column known ahead (a promotion planned every fifth
+    month here) takes its next values in ``future``:
+
+    >>> import numpy as np
+    >>> plan = frame.assign(promo=(np.arange(len(frame)) % 5 == 0) * 1.0)
+    >>> X, y = make_supervised(plan, "passengers", horizon=3, future=["promo"])
+    >>> list(X.columns)
+    ['passengers', 'promo', 'promo_ahead_1', 'promo_ahead_2', 'promo_ahead_3']
+    >>> model = RidgeLagForecaster(n_lags=24, target="passengers", exog=True)
+    >>> next_promos = pd.DataFrame(
+    ...     {"promo": [0.0, 1.0, 0.0]},
+    ...     index=pd.date_range("1961-01-01", periods=3, freq="MS"))
+    >>> forecast(model.fit(X, y), plan, future=next_promos).round(1)
+    1961-01-01    443.9
+    1961-02-01    414.5
+    1961-03-01    460.6
+    Freq: MS, Name: passengers, dtype: float64
     """
     check_is_fitted(estimator)
     if isinstance(frame, pd.Series):
@@ -248,6 +285,9 @@ def forecast(estimator, frame, *, coverage=None, freq=None, name=None):
     if len(frame) == 0:
         raise ValueError("frame is empty; pass the history to forecast from.")
     blocks = check_panel(frame) if is_panel(frame) else None
+    frame = with_future(
+        estimator, frame, blocks, future, lambda h: _labels(frame, blocks, h, freq)
+    )
     if coverage is not None:
         levels, scalar = check_coverage(coverage)
         _require_intervals(estimator, coverage)

@@ -22,6 +22,7 @@ BASELINE_KINDS = (
     "multiplicative growth",
     "airline",
     "exog",
+    "airline regression",
 )
 
 
@@ -50,11 +51,12 @@ _PERIOD = Interval(Integral, 1, None, closed="left")
         "season_length": [_PERIOD, None],
         "n_lags": [_PERIOD, None],
         "kinds": [str, list, tuple, None],
+        "future": [str, list, tuple, None],
     },
     prefer_skip_nested_validation=True,
 )
 def protocol_baselines(
-    frame, target, *, m=1, season_length=None, n_lags=None, kinds=None
+    frame, target, *, m=1, season_length=None, n_lags=None, kinds=None, future=None
 ):
     """The accuracy protocol's classical forecasters for a series or a panel, unfitted.
 
@@ -73,7 +75,13 @@ def protocol_baselines(
     - with a season, ``"airline model (m=m[, log])"``:
       :class:`AirlineForecaster`, in log space when the target is strictly
       positive;
-    - with other columns, ``"RidgeCV lags 1..k + exog lags"``.
+    - with other columns, ``"RidgeCV lags 1..k + exog lags"`` (framed with
+      columns known ahead, their ``<column>_ahead_<k>`` enter it too, at lag
+      0: a Ridge with future regressors);
+    - with ``future``, ``"airline model (m=m[, log]) + regression on
+      <columns>"``: :class:`AirlineForecaster` with ``exog=True``, the
+      regression on the columns known ahead with airline errors (ARIMA
+      (0,1,1) errors when ``m=1``).
 
     Parameters
     ----------
@@ -93,7 +101,10 @@ def protocol_baselines(
         Which of :data:`BASELINE_KINDS` to build ("exog": Ridge with lags of
         the other columns); None: every kind that applies. A kind that does
         not apply to ``frame`` (a season of 1, a non-positive series for
-        multiplicative growth, no other column) is left out.
+        multiplicative growth, no other column, no ``future``) is left out.
+    future : str or list of str, default=None
+        The columns known ahead that the baselines will be framed with
+        (``evaluate_forecaster(..., future=...)``); None: none.
 
     Returns
     -------
@@ -115,8 +126,16 @@ model (m=12, log)']
     >>> list(protocol_baselines(load_airpassengers(), "passengers", m=12,
     ...                         kinds=["seasonal", "airline"]))
     ['seasonal naive (m=12)', 'airline model (m=12, log)']
+
+    With a column known ahead (insurance quotes and the planned TV adverts):
+
+    >>> from sklstm.datasets import load_insurance
+    >>> list(protocol_baselines(load_insurance(), "quotes", future=["tv_adverts"]))
+    ['naive', 'RidgeCV lags 1..14', 'RidgeCV lags 1..14 + exog lags', 'airline \
+model (m=1, log) + regression on tv_adverts']
     """
     frame = _check_frame(frame, target)
+    future = [future] if isinstance(future, str) else list(future or [])
     season = m if season_length is None else season_length
     k = max(2 * m, 14) if n_lags is None else n_lags
     kinds = _check_kinds(kinds)
@@ -151,6 +170,10 @@ model (m=12, log)']
             f"RidgeCV lags 1..{k} + exog lags",
             lambda: RidgeLagForecaster(n_lags=k, target=target, exog=True),
         ),
+        "airline regression": (
+            f"airline model (m={m}{log}) + regression on {', '.join(future)}",
+            lambda: AirlineForecaster(m=m, target=target, log=positive, exog=True),
+        ),
     }
     applies = {
         "seasonal": season > 1,
@@ -158,6 +181,7 @@ model (m=12, log)']
         "multiplicative growth": m > 1 and positive,
         "airline": m > 1,
         "exog": frame.shape[1] > 1,
+        "airline regression": bool(future),
     }
     return {
         candidates[kind][0]: candidates[kind][1]()

@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import pandas as pd
 
+from ._future import add_ahead_columns, check_future_columns
 from ._panel_framing import check_panel, is_panel, per_series
 
 __all__ = ["make_supervised", "train_test_split_series"]
@@ -45,7 +46,7 @@ def _each_series(frame, horizon, function):
     return tuple(pd.concat(column) for column in zip(*parts, strict=True))
 
 
-def make_supervised(frame, target, horizon=1):
+def make_supervised(frame, target, horizon=1, future=None):
     """Frame a time series as a supervised problem: X row t predicts the next steps.
 
     Row t of ``X`` is everything known at time t: every column of ``frame`` at t,
@@ -61,6 +62,13 @@ def make_supervised(frame, target, horizon=1):
     another series. The result is the concatenation of framing each series
     alone.
 
+    Columns whose future values are known when the forecast is made (planned
+    advertising, prices, a promotion flag), named in ``future``, also enter
+    row t with their values at t+1 .. t+horizon, as the new columns
+    ``f"{column}_ahead_{k}"``, k = 1 .. horizon, after the columns of
+    ``frame`` (the column's value at t stays as it is). No other column gets
+    any value after t, and the rows are the same.
+
     Parameters
     ----------
     frame : pandas.DataFrame or pandas.Series of shape (n_samples, n_columns)
@@ -73,11 +81,15 @@ def make_supervised(frame, target, horizon=1):
     horizon : int, default=1
         Number of steps ahead, ``1 <= horizon < len(frame)`` (for a panel, less
         than the length of every series).
+    future : str or list of str, default=None
+        The columns known ahead (not the target). None: none.
 
     Returns
     -------
     X : pandas.DataFrame of shape (n_samples - horizon, n_columns)
-        ``frame`` without its last ``horizon`` rows (same columns, same index).
+        ``frame`` without its last ``horizon`` rows (same columns, same index);
+        with ``future``, followed by ``horizon`` columns per column known
+        ahead.
     y : pandas.Series or pandas.DataFrame of shape (n_samples - horizon,) or \
 (n_samples - horizon, horizon)
         The target ``horizon`` steps ahead, with the index of ``X``: row t holds the
@@ -89,8 +101,9 @@ def make_supervised(frame, target, horizon=1):
     Raises
     ------
     ValueError
-        If ``target`` is not a column, or ``horizon`` is not an integer in
-        ``[1, len(frame))``. For a panel, also if a series' rows are not
+        If ``target`` is not a column, ``horizon`` is not an integer in
+        ``[1, len(frame))``, or a column of ``future`` is the target or not a
+        column of ``frame``. For a panel, also if a series' rows are not
         contiguous or its time stamps not increasing (the message names the
         series).
 
@@ -128,6 +141,16 @@ def make_supervised(frame, target, horizon=1):
     2024-01-02       3.0       4.0
     2024-01-03       4.0       5.0
 
+    A promotion planned ahead enters row t with its values at t+1 and t+2:
+
+    >>> frame["promo"] = [0.0, 1.0, 0.0, 0.0, 1.0]
+    >>> X, y = make_supervised(frame, "sales", horizon=2, future="promo")
+    >>> X
+                sales  promo  promo_ahead_1  promo_ahead_2
+    2024-01-01    1.0    0.0            1.0            0.0
+    2024-01-02    2.0    1.0            0.0            0.0
+    2024-01-03    3.0    0.0            0.0            1.0
+
     A panel is framed per series (each loses its own last row here):
 
     >>> panel = pd.DataFrame(
@@ -145,16 +168,17 @@ def make_supervised(frame, target, horizon=1):
     Name: sales_h1, dtype: float64
     """
     frame = _check_frame(frame, target)
+    future = check_future_columns(frame, target, future)
     return _each_series(
-        frame, horizon, lambda part: _frame_series(part, target, horizon)
+        frame, horizon, lambda part: _frame_series(part, target, horizon, future)
     )
 
 
-def _frame_series(frame, target, horizon):
+def _frame_series(frame, target, horizon, future=()):
     """:func:`make_supervised` of one series (a checked frame)."""
     n = len(frame)
     horizon = _check_horizon(horizon, n)
-    X = frame.iloc[: n - horizon].copy()
+    X = add_ahead_columns(frame, future, horizon).iloc[: n - horizon].copy()
     series = frame[target]
     columns = {
         f"{target}_h{step}": series.shift(-step).iloc[: n - horizon]
@@ -182,7 +206,7 @@ def _resolve_n_test(n_test, n):
     )
 
 
-def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
+def train_test_split_series(frame, target, *, horizon=1, n_test=0.2, future=None):
     """Split a series into the train and test rows of the accuracy protocol.
 
     The first ``n_train = len(frame) - n_test`` points are the train part, the rest
@@ -223,6 +247,9 @@ def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
     n_test : int or float, default=0.2
         Size of the test part: a number of points, or a fraction of ``len(frame)``
         rounded to the nearest integer (0.2 of 2284 is 457). AirPassengers uses 36.
+    future : str or list of str, default=None
+        The columns known ahead, framed as :func:`make_supervised` frames them
+        (``f"{column}_ahead_{k}"``); the test rows hold their planned values.
 
     Returns
     -------
@@ -270,12 +297,15 @@ def train_test_split_series(frame, target, *, horizon=1, n_test=0.2):
     True
     """
     frame = _check_frame(frame, target)
+    future = check_future_columns(frame, target, future)
     return _each_series(
-        frame, horizon, lambda part: _split_series(part, target, horizon, n_test)
+        frame,
+        horizon,
+        lambda part: _split_series(part, target, horizon, n_test, future),
     )
 
 
-def _split_series(frame, target, horizon, n_test):
+def _split_series(frame, target, horizon, n_test, future=()):
     """:func:`train_test_split_series` of one series (a checked frame)."""
     n = len(frame)
     horizon = _check_horizon(horizon, n)
@@ -291,6 +321,6 @@ def _split_series(frame, target, horizon, n_test):
             f"n_test={n_test} and horizon={horizon} leave no training row in a frame "
             f"of {n} rows; allowed: n_test + horizon < {n}."
         )
-    X, y = _frame_series(frame, target, horizon)
+    X, y = _frame_series(frame, target, horizon, future)
     cut = n_train - horizon
     return X.iloc[:cut], X.iloc[cut:], y.iloc[:cut], y.iloc[cut:]

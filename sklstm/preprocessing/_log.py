@@ -14,6 +14,7 @@ from sklstm.preprocessing._base import (
     _resolve_columns,
     _validate_X,
 )
+from sklstm.utils._ahead import describe_columns, share_within_groups
 from sklstm.utils._compat import StrOptions, _fit_context
 
 
@@ -55,7 +56,10 @@ class LogTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         The columns not listed in ``columns``: "positive" logs those that are
         strictly positive in fit and passes the others through (one
         ``LogSpaceWarning`` names them); "passthrough" passes them all
-        through, silently (for a caller that chose ``columns`` itself).
+        through, silently (for a caller that chose ``columns`` itself). A
+        column known ahead and its ahead-columns (``<column>_ahead_<k>``, from
+        :func:`~sklstm.forecasting.make_supervised` with ``future``) are
+        logged together or not at all, and named once.
 
     Attributes
     ----------
@@ -182,6 +186,9 @@ class LogTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         others = np.setdiff1d(np.arange(n), required)
         if self.others == "positive":
             positive = ~(X[:, others] <= 0).any(axis=0)
+            # a column known ahead and its ahead-columns: logged together or not
+            names = [_name(self, j) for j in others]
+            positive = np.asarray(share_within_groups(names, positive), dtype=bool)
             passthrough = others[~positive]
             logged = np.sort(np.concatenate([required, others[positive]]))
         else:
@@ -189,7 +196,7 @@ class LogTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.log_columns_ = logged.astype(np.intp)
         self.passthrough_columns_ = passthrough.astype(np.intp)
         if self.others == "positive" and len(passthrough) and X.shape[0]:
-            names = [_name(self, j) for j in passthrough]
+            names = describe_columns([_name(self, j) for j in passthrough])
             warnings.warn(
                 f"LogTransformer: column(s) {names} hold values <= 0 in fit; they "
                 "pass through without the log (the other columns are logged).",

@@ -34,6 +34,20 @@ def _columnwise(X, func):
     )
 
 
+def _unless_collapsed(X, lower, upper):
+    """Bounds that collapse to one value on a column holding others: its range.
+
+    A 0/1 flag that is mostly 0 (a promotion) has Q1 = Q3 = 0 and a MAD of 0:
+    its fences would clip every 1 to 0. Such a column is clipped to its
+    training range instead; a constant column stays constant.
+    """
+    collapsed = lower == upper
+    if not collapsed.any():
+        return lower, upper
+    low, high = _columnwise(X, lambda a: np.stack([a.min(axis=0), a.max(axis=0)]))
+    return np.where(collapsed, low, lower), np.where(collapsed, high, upper)
+
+
 class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Clip every feature to bounds learned from the training data.
 
@@ -100,7 +114,11 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Notes
     -----
     Statistics ignore NaN. A constant feature gets ``lower_ == upper_``, so it
-    stays constant. Clipping is one-to-one: output names are input names.
+    stays constant. A feature whose bounds would collapse to one value while
+    it holds others (a 0/1 flag that is 1 in fewer than a quarter of the
+    rows has an IQR and a MAD of 0) gets its training range as bounds
+    instead: its rare values are not outliers. Clipping is one-to-one: output
+    names are input names.
 
     Examples
     --------
@@ -209,7 +227,11 @@ class OutlierClipper(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             median, mad = _columnwise(X, median_mad)
             half = factor * _MAD_TO_STD * mad
             lower, upper = median - half, median + half
-        return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+        lower = np.asarray(lower, dtype=np.float64)
+        upper = np.asarray(upper, dtype=np.float64)
+        if self.method == "quantile" and q_min == q_max:
+            return lower, upper  # one percentile asked for: one value
+        return _unless_collapsed(X, lower, upper)
 
     def _clip(self, X, panel=None):
         if panel is None:

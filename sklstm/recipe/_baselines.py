@@ -20,6 +20,7 @@ from sklstm.forecasting import (
 )
 from sklstm.forecasting._ridge import _PROTOCOL_ALPHAS
 from sklstm.preprocessing import DiffFeatures, LagFeatures, TimeSeriesImputer
+from sklstm.utils._ahead import ahead_groups
 
 from ._build import log_step
 from ._folds import min_train_size
@@ -124,17 +125,28 @@ def _lag_ridge_candidates(*, target, periods, n_min, n_columns):
     return candidates
 
 
-def _airline_candidates(*, target, periods, log, n_min):
+def _airline_candidates(*, target, periods, log, n_min, exog=False):
     """The airline model per period (ARIMA (0,1,1) without a season).
 
     Only where the smallest training fold holds more than twice the
-    differences' history.
+    differences' history. With ``exog`` (X holds columns known ahead), also
+    its regression on them. With ``log="auto"`` (a panel whose series are not
+    all strictly positive), both that and the values themselves: logging the
+    positive series can cost more than it gains.
     """
     candidates = {}
     for p in periods or [1]:
         if n_min > 2 * (p + 1 if p > 1 else 1):
             name = "arima(0,1,1)" if p == 1 else f"airline(m={p})"
             candidates[name] = AirlineForecaster(m=p, target=target, log=log)
+            if isinstance(log, str) and log == "auto":
+                candidates[f"{name}, unlogged"] = AirlineForecaster(
+                    m=p, target=target, log=False
+                )
+            if exog:
+                candidates[f"{name} + regression"] = AirlineForecaster(
+                    m=p, target=target, log=log, exog=True
+                )
     return candidates
 
 
@@ -183,7 +195,11 @@ def _baseline_candidates(
             target=target, periods=periods, n_min=n_min, n_columns=np.shape(X)[1]
         ),
         **_airline_candidates(
-            target=target, periods=periods, log=airline_log, n_min=n_min
+            target=target,
+            periods=periods,
+            log=airline_log,
+            n_min=n_min,
+            exog=bool(ahead_groups(getattr(X, "columns", []))),
         ),
         **_differenced_ridge_candidates(
             target=target,

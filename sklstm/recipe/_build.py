@@ -24,6 +24,7 @@ from sklstm.preprocessing import (
     TimeSeriesImputer,
     Windower,
 )
+from sklstm.utils._ahead import describe_columns
 
 from ._folds import check_int, periods_of
 from ._window import window_network
@@ -146,7 +147,8 @@ def resolve_log_columns(X, target, caller):
     left_out = [label(j) for j in fitted.passthrough_columns_]
     if left_out:
         warnings.warn(
-            f"{caller}: column(s) {left_out} hold values <= 0 in the training "
+            f"{caller}: column(s) {describe_columns(left_out)} hold values <= 0 "
+            "in the training "
             "rows and stay outside log space; the target and the other columns "
             "are logged.",
             LogSpaceWarning,

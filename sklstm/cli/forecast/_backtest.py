@@ -39,6 +39,7 @@ class Backtest:
     bounds: dict = field(default_factory=dict)  # name -> (n_test, h, 2) array
     X_test: pd.DataFrame | None = None
     y_test: pd.DataFrame | None = None
+    future: list | None = None  # the columns known ahead, framed as such
 
     @property
     def search(self):
@@ -47,7 +48,7 @@ class Backtest:
         return getattr(model, "estimator_", model).search_
 
 
-def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
+def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage, future=None):
     """Score the baselines, then the tuned recipe, on the file's last rows."""
     from sklstm.forecasting import (
         ConformalForecaster,
@@ -58,7 +59,9 @@ def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
 
     frame, target = data.frame, data.target
     # log space and the other choices: from the training part only
-    models = protocol_baselines(frame.iloc[: len(frame) - n_test], target, m=m)
+    models = protocol_baselines(
+        frame.iloc[: len(frame) - n_test], target, m=m, future=future
+    )
     models[RECIPE] = TunedLSTMForecaster(
         target=target, m=m, budget=budget, random_state=seed, n_jobs=n_jobs, verbose=1
     )
@@ -78,6 +81,7 @@ def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
                 m=m,
                 coverage=coverage,
                 return_estimator=True,
+                future=future,
             )
         except ValueError as exc:
             if name == RECIPE:
@@ -88,7 +92,7 @@ def backtest(data, *, horizon, n_test, m, budget, seed, n_jobs, coverage):
         rows.append({"model": name, **result})
         _print_row(rows[-1])
     table = pd.DataFrame(rows).set_index("model")
-    result = Backtest(n_test, horizon, m, coverage, table, fitted)
+    result = Backtest(n_test, horizon, m, coverage, table, fitted, future=future)
     _test_forecasts(result, frame, target)
     return result
 
@@ -109,7 +113,11 @@ def _test_forecasts(result, frame, target):
     from sklstm.forecasting import train_test_split_series
 
     _, X_test, _, y_test = train_test_split_series(
-        frame, target, horizon=result.horizon, n_test=result.n_test
+        frame,
+        target,
+        horizon=result.horizon,
+        n_test=result.n_test,
+        future=result.future,
     )
     result.X_test, result.y_test = X_test, pd.DataFrame(y_test)
     shape = (len(X_test), result.horizon)
@@ -161,7 +169,9 @@ def refit(result, winner, data, *, coverage):
         model = model.estimator_  # the forecaster inside ConformalForecaster
     if winner == RECIPE:
         model = model.search_.best_estimator_  # the chosen settings, shrinkage too
-    X, y = make_supervised(data.frame, data.target, horizon=result.horizon)
+    X, y = make_supervised(
+        data.frame, data.target, horizon=result.horizon, future=result.future
+    )
     start = time.perf_counter()
     final = clone(model).fit(X, y)
     if coverage is not None:

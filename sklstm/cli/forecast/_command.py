@@ -86,6 +86,9 @@ def add_arguments(parser):
         help="forecast with a model saved by --save, from FILE's rows (no fit)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
+    from sklstm.cli.forecast._future import add_arguments as add_future_arguments
+
+    add_future_arguments(parser)
 
 
 def run(args):
@@ -171,13 +174,13 @@ def _forecast(args, *, coverage, test_size):
     from sklstm.cli.forecast._backtest import choose
 
     started = time.perf_counter()
-    data = _read(args)
+    data, known = _read(args)
     diagnosis, m, n_test = _diagnose(data, args, test_size)
-    result = _backtest(data, args, m=m, n_test=n_test, coverage=coverage)
+    result = _backtest(data, args, m=m, n_test=n_test, coverage=coverage, known=known)
     _step(4, "the choice:")
     winner = choose(result)
     final = _refit(result, winner, data, coverage)
-    future = _future(final, data, coverage)
+    future = _future(final, data, coverage, known)
     print(f"total {time.perf_counter() - started:.0f} s", flush=True)
     return dict(
         data=data,
@@ -186,11 +189,13 @@ def _forecast(args, *, coverage, test_size):
         winner=winner,
         final=final,
         future=future,
+        known=known,
     )
 
 
 def _read(args):
     from sklstm.cli.forecast._data import read_data
+    from sklstm.cli.forecast._future import describe, known_ahead
     from sklstm.cli.forecast._report import when
 
     data = read_data(
@@ -200,6 +205,7 @@ def _read(args):
         date_format=args.date_format,
         freq=args.freq,
     )
+    data, known = known_ahead(args, data, horizon=args.horizon)
 
     frame = data.frame
     span = f"{when(frame.index[0])} .. {when(frame.index[-1])}"
@@ -217,7 +223,8 @@ def _read(args):
     if data.raw.isna().any().any():
         n = int(data.raw.isna().sum().sum())
         print(f"      {n} gaps interpolated linearly (as the accuracy protocol does)")
-    return data
+    print(f"      {describe(known)}")
+    return data, known
 
 
 def _diagnose(data, args, test_size):
@@ -276,7 +283,7 @@ def _season(data, n_train):
     return 1
 
 
-def _backtest(data, args, *, m, n_test, coverage):
+def _backtest(data, args, *, m, n_test, coverage, known=None):
     from sklstm.cli.forecast._backtest import backtest
 
     _step(
@@ -296,6 +303,7 @@ def _backtest(data, args, *, m, n_test, coverage):
             seed=args.seed,
             n_jobs=args.n_jobs,
             coverage=coverage,
+            future=None if known is None else known.columns,
         )
     except ValueError as exc:
         raise CommandError(f"the backtest failed: {exc}") from None
@@ -317,11 +325,17 @@ def _refit(result, winner, data, coverage):
     return final
 
 
-def _future(final, data, coverage):
+def _future(final, data, coverage, known=None):
     from sklstm.forecasting import forecast
 
     try:
-        future = forecast(final, data.frame, coverage=coverage, name=data.target)
+        future = forecast(
+            final,
+            data.frame,
+            future=None if known is None else known.values,
+            coverage=coverage,
+            name=data.target,
+        )
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     future = future.to_frame() if hasattr(future, "to_frame") else future
@@ -370,6 +384,7 @@ def _header(args, state):
         "date_format": args.date_format,
         "model_name": state["winner"],
         "fitted_until": str(data.frame.index[-1]),
+        "future_columns": [] if state["known"] is None else state["known"].columns,
     }
 
 
@@ -392,6 +407,7 @@ def _run_saved(args):
         date_format=args.date_format or header.get("date_format"),
         freq=args.freq,
     )
+    data, known = _saved_known_ahead(args, data, header, date_column)
     if header["freq"] != data.freq:
         raise CommandError(
             f"{args.file!r} has step {data.freq}, the model was fitted on step "
@@ -404,10 +420,35 @@ def _run_saved(args):
     )
     if data.n_trailing:
         print(data.trailing_note())
-    future = _future(model, data, header["coverage"])
+    future = _future(model, data, header["coverage"], known)
     write_all([(args.output, lambda p: future.to_csv(p), "the forecast")])
     print(f"wrote the forecast: {args.output}")
     return 0
+
+
+def _saved_known_ahead(args, data, header, date_column):
+    """What a saved model needs known ahead, read as at its fit; printed."""
+    from sklstm.cli.forecast._future import describe, known_ahead
+
+    columns = header.get("future_columns") or None
+    if columns is None and (args.future or args.future_columns):
+        raise CommandError(
+            "--future and --future-columns: the saved model was fitted without "
+            "columns known ahead; leave them out."
+        )
+    if columns is not None and args.future is None and args.future_columns is None:
+        raise CommandError(
+            f"the saved model was fitted with {', '.join(columns)} known ahead: "
+            "give their next values with --future FUTURE.csv, or as the rows after "
+            "the last target value with --future-columns "
+            f"{','.join(columns)}."
+        )
+    data, known = known_ahead(
+        args, data, horizon=header["horizon"], date_column=date_column, columns=columns
+    )
+    if known is not None:
+        print(f"      {describe(known)}")
+    return data, known
 
 
 def _check_saved(args, header):

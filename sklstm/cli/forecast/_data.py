@@ -34,6 +34,7 @@ class SeriesData:
     dropped: list  # non-numeric columns left out
     n_inserted: int  # missing timestamps added as gaps
     n_trailing: int = 0  # rows after the last observed target, left out
+    trailing: pd.DataFrame | None = None  # those rows (known-ahead columns)
 
     @property
     def n_gaps(self):
@@ -78,11 +79,19 @@ def read_data(
     if not known.any():
         raise CommandError(f"--target {target!r} has no value in {path!r}.")
     first, end = int(np.argmax(known)), len(known) - int(np.argmax(known[::-1]))
+    trailing = raw.iloc[end:]
     raw = raw.iloc[first:end]  # from the first to the last observed target
     filled = raw.interpolate(limit_direction="both")
-    n_trailing = len(known) - end
     return SeriesData(
-        str(path), target, raw, filled, notes, dropped, n_inserted, n_trailing
+        str(path),
+        target,
+        raw,
+        filled,
+        notes,
+        dropped,
+        n_inserted,
+        len(trailing),
+        trailing,
     )
 
 

@@ -55,8 +55,8 @@ def outliers(values, factor=3.0):
         return (values < low) | (values > high)
 
 
-def build_report(*, data, diagnosis, result, winner, final, future, log):
-    """The report as one HTML string."""
+def build_report(*, data, diagnosis, result, winner, final, future, log, known=None):
+    """The report as one HTML string; ``known``: the columns known ahead."""
     parts = {
         "data": _data_section(data, result),
         "diagnosis": _diagnosis_section(diagnosis),
@@ -75,6 +75,7 @@ def build_report(*, data, diagnosis, result, winner, final, future, log):
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>{_summary(data, result, winner, future)}"
+        f"{_known_ahead(known)}"
         f"{body}</body></html>\n"
     )
 
@@ -90,6 +91,21 @@ def _summary(data, result, winner, future):
         f"were forecast by <b>{html.escape(winner)}</b>: {html.escape(said)} with "
         f"MASE {result.table.loc[winner, 'MASE']:.4f} on the last "
         f"{result.n_test} rows of the file.</p>"
+    )
+
+
+def _known_ahead(known):
+    """Which columns the backtest and the forecast took as known ahead."""
+    from sklstm.cli.forecast._future import describe
+
+    text = describe(known)
+    text = text[0].upper() + text[1:]
+    return (
+        f"<p>{html.escape(text)}. Every model of the backtest, the refit and the "
+        "forecast were framed alike: each row holds the values of these columns "
+        "at the steps it forecasts.</p>"
+        if known is not None
+        else f"<p>{html.escape(text)}.</p>"
     )
 
 
