@@ -31,7 +31,9 @@ Every row runs in a fresh interpreter (sklstm's in this one's, the peers' in
 ``--peers-python``), after an untimed warm-up of the model on one series.
 Columns, per set: mean and median MASE over series; ``s``: the wall time of fitting
 and forecasting every series (sklstm: the whole evaluate_forecaster call; the
-peers: ``StatsForecast.forecast``); ``MiB``: how far the process' resident memory
+peers: ``StatsForecast.forecast``); ``cpu s``: the CPU time of the same (all
+threads of the process; on a shared machine it moves less than the wall time);
+``MiB``: how far the process' resident memory
 rose above its level before the model (peak RSS: Linux VmHWM, reset before the
 model; it counts memory outside Python's allocator, which tracemalloc would miss,
 and not memory the warm-up left allocated).
@@ -171,6 +173,7 @@ def _run_model(spec, data):
     mase = pd.concat([part[0] for part in parts])
     record = {
         "seconds": sum(part[1]["seconds"] for part in parts),
+        "cpu_seconds": sum(part[1]["cpu_seconds"] for part in parts),
         "peak_mib": max(part[1]["peak_mib"] for part in parts),
         "check": max(part[1]["check"] for part in parts),
     }
@@ -240,7 +243,7 @@ def _selected(name, args):
     return not args.models or any(word.lower() in name.lower() for word in args.models)
 
 
-WIDTH = 34  # characters of one set's block of columns
+WIDTH = 42  # characters of one set's block of columns
 
 
 def _cells(record):
@@ -252,7 +255,7 @@ def _cells(record):
     mase = pd.Series(record["mase"])
     return (
         f"{mase.mean():7.3f} {mase.median():7.3f} {record['seconds']:8.1f} "
-        f"{record['peak_mib']:8.1f} "
+        f"{record['cpu_seconds']:7.1f} {record['peak_mib']:7.1f} "
     )
 
 
@@ -261,7 +264,7 @@ def _print_table(rows, kinds):
     names = list(dict.fromkeys(name for kind in kinds for name in rows[kind]))
     first = max(len(name) for name in names) + 2
     print(" " * first + "".join(f"{kind:<{WIDTH}}" for kind in kinds))
-    header = f"{'mean':>7} {'median':>7} {'s':>8} {'MiB':>8} "
+    header = f"{'mean':>7} {'median':>7} {'s':>8} {'cpu s':>7} {'MiB':>7} "
     print(f"{'model (MASE)':<{first}}" + header * len(kinds))
     for name in names:
         cells = "".join(_cells(rows[kind].get(name)) for kind in kinds)
