@@ -24,8 +24,8 @@ largest difference is printed under the table. A model that raises is printed as
 interpreter (a virtual environment with statsforecast and pandas; never a
 dependency of sklstm) on the same panel, passed through a temporary file:
 statsforecast's AutoETS and AutoTheta (season length m), and with ``--slow-peers``
-AutoARIMA too (8 min for the quarterly set and 20 min or more for the monthly
-one on 2 shared cores, against a minute or less for the others).
+AutoARIMA too (far slower than the others: see the ``cpu s`` column of
+benchmarks/results/competitions-2026-12-07.txt).
 
 Every row runs in a fresh interpreter (sklstm's in this one's, the peers' in
 ``--peers-python``), after an untimed warm-up of the model on one series.
@@ -33,10 +33,10 @@ Columns, per set: mean and median MASE over series; ``s``: the wall time of fitt
 and forecasting every series (sklstm: the whole evaluate_forecaster call; the
 peers: ``StatsForecast.forecast``); ``cpu s``: the CPU time of the same (all
 threads of the process; on a shared machine it moves less than the wall time);
-``MiB``: how far the process' resident memory
-rose above its level before the model (peak RSS: Linux VmHWM, reset before the
-model; it counts memory outside Python's allocator, which tracemalloc would miss,
-and not memory the warm-up left allocated).
+``MiB``: how far the process' resident memory rose above its level before the
+model (peak RSS: Linux VmHWM, reset before the model; it counts memory outside
+Python's allocator, which tracemalloc would miss, and not memory the warm-up left
+allocated).
 
 Add a row: one entry in MODELS (name -> factory of the estimator, given the data
 of ``load_tourism``; a factory may return ``Split(positive=..., other=...)`` to fit
@@ -45,7 +45,7 @@ on the rest).
 
 Usage::
 
-    python benchmarks/competitions.py                        # sklstm's rows, ~2 min
+    python benchmarks/competitions.py               # sklstm's rows, minutes
     python benchmarks/competitions.py --kinds quarterly --models naive airline
     python benchmarks/competitions.py --peers-python /work/venvs/peers/bin/python
     python benchmarks/competitions.py --peers-python ... --slow-peers
