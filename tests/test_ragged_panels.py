@@ -498,3 +498,15 @@ def test_a_series_without_validation_scores_takes_the_best_single_choice():
     predictions = {"naive": [bad, bad], "seasonal": [good, good]}
     choices, _ = _per_series_choice(predictions, {}, [truth, truth], "seasonal")
     assert choices == {"a": "seasonal", "b": "seasonal", "c": "seasonal"}
+
+
+def test_airline_logged_per_series_is_scored_beside_the_unlogged_one():
+    from sklstm.recipe._baselines import _airline_candidates
+
+    both = _airline_candidates(target="y", periods=[12], log="auto", n_min=100)
+    assert {name: model.log for name, model in both.items()} == {
+        "airline(m=12)": "auto",
+        "airline(m=12), unlogged": False,
+    }
+    one = _airline_candidates(target="y", periods=[12], log=True, n_min=100)
+    assert list(one) == ["airline(m=12)"]

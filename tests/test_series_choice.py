@@ -162,3 +162,26 @@ def test_the_recipe_tunes_and_forecasts_with_a_baseline_per_series():
     future = forecast(model, frame)
     assert future.index.get_level_values(0).nunique() == 6
     assert np.isfinite(future.to_numpy()).all()
+
+
+@pytest.mark.parametrize("below, chosen", [(0.01, False), (0.03, True)])
+def test_a_choice_per_series_must_win_by_two_percent(monkeypatch, below, chosen):
+    """Many choices made from a few folds: a near tie keeps one for all series."""
+    import sklstm.recipe._selection as selection
+
+    X, y = _panel(["season", "walk"] * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, scores, _ = _select_baseline(X, y, target="y", m=12, log=True, n_splits=3)
+    best = min(v for k, v in scores.items() if k != "per series")
+    original = selection._per_series_choice
+
+    def scored(*args):
+        choices, _ = original(*args)
+        return choices, best * (1 - below)
+
+    monkeypatch.setattr(selection, "_per_series_choice", scored)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        name, _, _ = _select_baseline(X, y, target="y", m=12, log=True, n_splits=3)
+    assert (name == "per series") == chosen
