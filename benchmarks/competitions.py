@@ -74,6 +74,7 @@ from sklstm.forecasting import (
     evaluate_forecaster,
     train_test_split_series,
 )
+from sklstm.recipe import TunedLSTMForecaster
 
 TARGET = "value"
 PUBLISHED = {"seasonal naive": {"monthly": 1.63, "quarterly": 1.70}}
@@ -107,7 +108,13 @@ MODELS = {
     "ridge on 2m lags (global)": lambda data: RidgeLagForecaster(
         n_lags=2 * data.m, target=TARGET
     ),
+    # the recipe tuned on the whole panel; its parts are scored from the same fit
+    "sklstm recipe (tuned, global)": lambda data: TunedLSTMForecaster(
+        target=TARGET, m=data.m, budget=data.budget, random_state=0
+    ),
 }
+# what the recipe's parts are called in the table (from its fitted search)
+PARTS = {0.0: "  its baseline alone", 1.0: "  its network alone"}
 # statsforecast model -> whether it runs only with --slow-peers
 PEERS = {"AutoETS": False, "AutoTheta": False, "AutoARIMA": True}
 
@@ -149,7 +156,39 @@ def _evaluate(model, frame, data):
     )
     mase = result["per_series"]["MASE"]
     record["check"] = float(np.max(np.abs(mase - pd.Series(protocol)[mase.index])))
+    if hasattr(result["estimator"], "best_estimator_"):
+        record.update(_recipe_parts(result["estimator"], frame, data, train, test))
     return mase, record
+
+
+def _recipe_parts(search, frame, data, train, test):
+    """What the search chose, and its baseline and network alone (same fit).
+
+    The chosen model's ``shrinkage`` is set to 0 (the baseline's forecast) and
+    to 1 (the network's own forecast, when it forecasts the series itself;
+    else the baseline with the whole correction), then put back.
+    """
+    best = search.best_estimator_
+    chosen = best.shrinkage
+    parts = {}
+    for shrinkage, name in PARTS.items():
+        best.set_params(shrinkage=shrinkage)
+        forecasts = _origin_forecasts(search, frame, data.h)
+        if shrinkage == 1.0 and best.learn != "target":
+            name = "  its baseline + the whole correction"
+        parts[name] = scores(
+            {k: train[k] for k in forecasts},
+            {k: test[k] for k in forecasts},
+            forecasts,
+            data.m,
+        )
+    best.set_params(shrinkage=chosen)
+    choice = {
+        key: value if not hasattr(value, "fit") else type(value).__name__
+        for key, value in search.best_params_.items()
+    }
+    baseline = min(search.baseline_scores_, key=search.baseline_scores_.get)
+    return {"parts": parts, "chosen": {"baseline": baseline, **choice}}
 
 
 def _sub_panel(frame, labels):
@@ -192,7 +231,9 @@ def _sklstm_row(name, data):
     one-off costs (lazy imports) are not counted, as the peers are warmed up.
     """
     first = data.frame.index[0][0]
-    warm_up = Bunch(**{**data, "frame": _sub_panel(data.frame, [first])})
+    warm_up = Bunch(
+        **{**data, "frame": _sub_panel(data.frame, [first]), "budget": "quick"}
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -206,6 +247,21 @@ def _sklstm_row(name, data):
     return record
 
 
+def _with_parts(rows):
+    """Each record's parts as rows of their own, right after it."""
+    out = {}
+    for name, record in rows.items():
+        out[name] = record
+        for part, mase in record.get("parts", {}).items():
+            out[part] = {
+                "mase": mase,
+                "seconds": float("nan"),
+                "cpu_seconds": float("nan"),
+                "peak_mib": float("nan"),
+            }
+    return out
+
+
 def _in_child(command):
     """Run ``command``; the JSON record it prints last, or its error."""
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -214,9 +270,11 @@ def _in_child(command):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _row(kind, name):
+def _row(kind, name, budget):
     """The row of one sklstm model on one set, measured in a fresh interpreter."""
-    return _in_child([sys.executable, __file__, "--row", name, "--kinds", kind])
+    return _in_child(
+        [sys.executable, __file__, "--row", name, "--kinds", kind, "--budget", budget]
+    )
 
 
 def _peer_rows(args, kind, data, directory):
@@ -329,10 +387,18 @@ def main(argv=None):
     parser.add_argument(
         "--slow-peers", action="store_true", help="AutoARIMA too (minutes per set)"
     )
+    parser.add_argument(
+        "--budget",
+        default="default",
+        choices=["quick", "default"],
+        help="the recipe's search budget (default: default)",
+    )
     parser.add_argument("--row", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.row is not None:  # in a child: one model on one set, as JSON
-        print(json.dumps(_sklstm_row(args.row, load_tourism(args.kinds[0]))))
+        data = load_tourism(args.kinds[0])
+        data.budget = args.budget
+        print(json.dumps(_sklstm_row(args.row, data)))
         return
     rows = {}
     with tempfile.TemporaryDirectory() as directory:
@@ -342,8 +408,12 @@ def main(argv=None):
             rows[kind] = {}
             for name in MODELS:
                 if _selected(name, args):
-                    rows[kind][name] = _row(kind, name)
+                    rows[kind][name] = _row(kind, name, args.budget)
                     print(f"  {name}: done", file=sys.stderr, flush=True)
+                    chosen = rows[kind][name].get("chosen")
+                    if chosen:
+                        print(f"  {name} chose {chosen}", flush=True)
+            rows[kind] = _with_parts(rows[kind])
             if args.peers_python:
                 rows[kind].update(_peer_rows(args, kind, data, directory))
             print("\n" + _summary(data, kind))

@@ -85,17 +85,17 @@ def test_bad_window_norm_settings_name_the_parameter(params, match):
 
 
 def test_windows_per_epoch_draws_a_new_subset_every_epoch(monkeypatch):
-    from sklstm.models import _engine
+    from sklstm.models import _epochs
 
     drawn = []
-    original = _engine._epoch_order
+    original = _epochs._epoch_order
 
     def spy(fit_set, shuffle, rng, per_epoch=None):
         out = original(fit_set, shuffle, rng, per_epoch)
         drawn.append(np.asarray(out[0]))
         return out
 
-    monkeypatch.setattr(_engine, "_epoch_order", spy)
+    monkeypatch.setattr(_epochs, "_epoch_order", spy)
     X, y = _windows(n=200)
     kwargs = dict(units=2, epochs=3, random_state=0, windows_per_epoch=50)
     first = LSTMRegressor(**kwargs).fit(X, y).predict(X[:5])
