@@ -57,6 +57,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import traceback
 import warnings
 from typing import NamedTuple
 
@@ -241,6 +242,7 @@ def _sklstm_row(name, data):
             del caught[:]
             mase, record = _run_model(MODELS[name](data), data)
         except Exception as exc:  # a crash is a row of the table, not the end
+            traceback.print_exc()  # the whole story on stderr
             return {"error": _one_line(exc)}
     record["mase"] = mase.to_dict()
     record["warnings"] = sorted({_one_line(w.message) for w in caught})
@@ -265,6 +267,8 @@ def _with_parts(rows):
 def _in_child(command):
     """Run ``command``; the JSON record it prints last, or its error."""
     done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.stderr.strip():
+        print(done.stderr, file=sys.stderr, flush=True)
     if done.returncode != 0:
         return {"error": (done.stderr.strip().splitlines() or ["no output"])[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])

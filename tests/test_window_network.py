@@ -146,3 +146,13 @@ def test_the_window_network_alone_with_no_baseline():
     own = model.regressor_.predict(X_test)
     np.testing.assert_allclose(model.predict(X_test), own)
     assert np.isfinite(base).all() and np.isfinite(correction).all()
+
+
+def test_a_panel_searches_the_quick_residual_grid_at_every_budget():
+    from sklstm.recipe._tune import _budget_grid
+
+    one_series = _budget_grid("default", [12], 200)
+    panel = _budget_grid("default", [12], 200, panel=True)
+    assert len(one_series["regressor__window__window"]) == 2
+    assert panel == _budget_grid("quick", [12], 200, panel=True)
+    assert panel["regressor__lstm__estimator__n_layers"] == [1]

@@ -304,10 +304,7 @@ class KerasLSTMBase(BaseWrapper):
             y,
             sample_weight=sample_weight,
             epochs=epochs,
-            batch_size=resolve_batch_size(
-                self.batch_size,
-                min(len(X), getattr(self, "windows_per_epoch", None) or len(X)),
-            ),
+            batch_size=resolve_batch_size(self.batch_size, len(X)),
             shuffle=self.shuffle,
             rng=rng,
             validation_fraction=validation_fraction,

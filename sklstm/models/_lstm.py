@@ -180,8 +180,9 @@ class LSTMRegressor(RegressorMixin, KerasLSTMBase):
     windows_per_epoch : int or None, default=None
         Train each epoch on at most this many windows, drawn anew from all
         training windows (all series of a panel) every epoch, so that an
-        epoch costs the same however long the data; ``batch_size="auto"`` is
-        then resolved for this many. None: every window, every epoch.
+        epoch costs the same however long the data (``batch_size="auto"``
+        is still resolved for all the windows, so a long panel's epoch is a
+        few large batches). None: every window, every epoch.
     {seed_parameters}
 
     Attributes

@@ -43,6 +43,9 @@ _LSTM_DEFAULTS = dict(
     # every kernel, output layer included: the recipe's numbers in the README
     # were measured so (the seed's placement is regularize="lstm")
     regularize="all",
+    # a panel's epoch: at most this many windows, drawn anew across all series
+    # (every bundled single series has fewer, so they train on all of them)
+    windows_per_epoch=16_384,
 )
 
 _BASELINE_NAMES = ("naive", "seasonal", "ridge", "airline")

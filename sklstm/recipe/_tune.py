@@ -66,16 +66,22 @@ def _window_grid(periods, n_min_train):
     return sorted({min(w, cap) for w in windows})
 
 
-def _budget_grid(budget, periods, n_min_train):
-    """The budget's grid, with windows scaled to the shortest period."""
+def _budget_grid(budget, periods, n_min_train, panel=False):
+    """The budget's grid, with windows scaled to the shortest period.
+
+    On a panel, whose fits are many times larger, both budgets search the
+    quick grid's residual candidates (the default budget averages 3 networks
+    in each), beside the window network's.
+    """
     if budget not in DEFAULT_PARAM_GRIDS:
         raise ValueError(
             f"budget={budget!r} is not one of {sorted(DEFAULT_PARAM_GRIDS)}."
         )
     windows = _window_grid(periods, n_min_train)
+    grid = "quick" if panel else budget
     return {
-        "regressor__window__window": windows[:1] if budget == "quick" else windows,
-        **DEFAULT_PARAM_GRIDS[budget],
+        "regressor__window__window": windows[:1] if grid == "quick" else windows,
+        **DEFAULT_PARAM_GRIDS[grid],
     }
 
 
@@ -293,7 +299,11 @@ def tune_lstm_forecaster(
         candidates of one network; "default": 8 candidates of averages of 3
         networks). Both add ``regressor__window__window``: the shortest
         period's half and whole (8 and 16 without a season; "quick" the
-        first), between 4 and 32 rows.
+        first), between 4 and 32 rows. On a panel, both search the quick
+        grid's 2 residual candidates and 2 of the window network (see
+        ``make_lstm_forecaster(network="window")``: with and without each
+        series' seasonal profile), "default" averaging 3 networks in each:
+        a panel's fits are many times larger.
     param_grid : dict or list of dict, default=None
         A grid of your own instead of the budget's.
     n_seeds : int or None, default=None
@@ -378,7 +388,7 @@ def tune_lstm_forecaster(
         n_seeds = _BUDGET_SEEDS.get(budget, 1)
     if param_grid is None:
         n_min_train = min_train_size(X, n_splits)
-        param_grid = _budget_grid(budget, periods, n_min_train)
+        param_grid = _budget_grid(budget, periods, n_min_train, is_panel(X))
         if is_panel(X):  # a global network of the series itself, too
             lstm = {k: v for k, v in lstm_params.items() if k not in _RECIPE_ONLY}
             param_grid = [
