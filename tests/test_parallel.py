@@ -283,7 +283,7 @@ def test_threads_trace_their_networks_one_at_a_time(monkeypatch):
 
     monkeypatch.setattr(_engine.Trainer, "_train_epoch", traced)
     _engine._POOL.clear()
-    _meeting(monkeypatch, _engine, "_run_epochs")
+    _meeting(monkeypatch, _engine, "run_epochs")
 
     def fit(units):  # two architectures: two traces
         return LSTMRegressor(**{**_SAME_ARCH, "units": units}, random_state=0).fit(X, y)
@@ -331,7 +331,7 @@ def test_concurrent_fits_of_one_architecture_get_their_own_trainers(monkeypatch)
     assert sorted(name for name, _ in traces) == ["_predict", "_train_epoch"]
     traces.clear()
     # both fits hold a trainer of the same architecture while they train
-    _meeting(monkeypatch, _engine, "_run_epochs")
+    _meeting(monkeypatch, _engine, "run_epochs")
     got = _in_two_threads(_fit_predict, [(1, X, y), (2, X2, y2)])
     for (pred, loss), (pred_1, loss_1) in zip(got, expected, strict=True):
         assert loss == loss_1
