@@ -25,6 +25,7 @@ from sklstm.exceptions import LogSpaceWarning, PaddingWarning, UnseenSeriesWarni
 from sklstm.forecasting import (
     AirlineForecaster,
     CombinedForecaster,
+    ConformalForecaster,
     NaiveForecaster,
     PanelTimeSeriesSplit,
     RidgeLagForecaster,
@@ -510,3 +511,29 @@ def test_airline_logged_per_series_is_scored_beside_the_unlogged_one():
     }
     one = _airline_candidates(target="y", periods=[12], log=True, n_min=100)
     assert list(one) == ["airline(m=12)"]
+
+
+def test_conformal_tuned_recipe_on_a_ragged_panel_with_a_new_series(
+    tuned, supervised, with_new
+):
+    """Intervals of the tuned recipe: a late, a short and a new series included."""
+    X, y = supervised
+    model, _ = tuned
+    conformal = ConformalForecaster(model, prefit=True, cv=2)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        conformal.fit(X, y)
+    assert len(_unseen(record)) <= 1  # the calibration folds' fits, one warning
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        future = forecast(conformal, with_new, coverage=0.9)
+    _one_unseen_warning(record, 1, ["new"])  # "short" has its own state
+    labels = future.index.get_level_values(0).unique()
+    assert set(labels) == {"full", "late", "short", "zero", "new"}
+    lower, upper = future.filter(like="lower"), future.filter(like="upper")
+    assert lower.shape[1] == upper.shape[1] == 1
+    assert np.isfinite(lower.to_numpy()).all() and np.isfinite(upper.to_numpy()).all()
+    assert (lower.to_numpy() < upper.to_numpy()).all()
+    # each series gets its own width: "late" (level 500) wider than "full" (100)
+    width = (upper.iloc[:, 0] - lower.iloc[:, 0]).groupby(level=0).mean()
+    assert width["late"] > width["full"]
