@@ -272,6 +272,33 @@ def test_airline_log_auto_logs_each_series_that_allows_it(supervised):
         assert_allclose(pred.loc[label], alone.predict(X.loc[label]), rtol=1e-12)
 
 
+@pytest.mark.parametrize("continuation", [False, True])
+def test_airline_log_auto_reads_a_zero_after_fit_instead_of_refusing(
+    supervised, continuation
+):
+    X, y = (part.loc["full"] for part in supervised)
+    fit_rows = 36
+    model = AirlineForecaster(m=M, target="y", log="auto").fit(
+        X.iloc[:fit_rows], y.iloc[:fit_rows]
+    )
+    assert model.log_
+    frame = X.iloc[fit_rows:] if continuation else X
+    zeroed = frame.copy()
+    zeroed.iloc[-4, zeroed.columns.get_loc("y")] = 0.0  # a zero after fit
+    before = model.predict(frame)
+    with pytest.warns(UserWarning, match="values <= 0 after fit"):
+        after = model.predict(zeroed)
+    assert np.isfinite(after).all()
+    assert_allclose(after[:-4], before[:-4])  # rows before the zero: unchanged
+    floor = np.exp(model.history_[:, 0].min())
+    assert_allclose(after[-4], model.predict(zeroed.replace(0.0, floor))[-4])
+    strict = AirlineForecaster(m=M, target="y", log=True).fit(
+        X.iloc[:fit_rows], y.iloc[:fit_rows]
+    )
+    with pytest.raises(ValueError, match="log=True needs a strictly positive"):
+        strict.predict(zeroed)
+
+
 # --- the recipe ---------------------------------------------------------------
 
 

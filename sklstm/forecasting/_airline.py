@@ -1,5 +1,6 @@
 """Box and Jenkins' airline model, SARIMA (0,1,1)(0,1,1)m, as a regressor."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -121,7 +122,9 @@ class AirlineForecaster(
         less (``log_`` holds the choice): log where possible, rather than
         log1p, which is not scale-free (nearly the identity for small counts,
         nearly the log for large values), so positive series get exactly the
-        model of ``log=True``.
+        model of ``log=True``. A value <= 0 that such a series meets after
+        fit is read as the smallest value of its last season in fit, with a
+        warning (``log=True`` refuses it).
     exog : bool, default=False
         Regression with airline errors on the columns known ahead: every
         column ``c`` of X framed with ``c_ahead_1`` .. ``c_ahead_h``
@@ -242,9 +245,25 @@ class AirlineForecaster(
         """Rows of history a forecast needs: the order of the differences."""
         return 1 if self.m == 1 else self.m + 1
 
-    def _to_model_scale(self, values):
+    def _to_model_scale(self, values, fitted=False):
+        """The target in model scale; ``fitted``: history from fit exists.
+
+        Under ``log="auto"`` a series fitted in log space that meets a value
+        <= 0 after fit reads it as the smallest value of its history from fit
+        (its last ``m + 1`` values) instead of refusing the whole forecast.
+        """
         if not self.log_:
             return values
+        if fitted and self.log == "auto" and not np.all(values > 0):
+            floor = float(np.exp(np.min(self.history_[:, 0])))
+            warnings.warn(
+                "log='auto': a series fitted in log space (strictly positive in "
+                "fit) holds values <= 0 after fit; they were read as the "
+                "smallest value of its last season in fit.",
+                UserWarning,
+                stacklevel=3,
+            )
+            values = np.where(values > 0, values, floor)
         if not np.all(values > 0):
             raise ValueError(
                 f"log={self.log!r} needs a strictly positive target; its minimum "
@@ -420,7 +439,7 @@ class AirlineForecaster(
             )
         if not is_continuation and not same_start(raw, self._head):
             report_padding(self, n_rows=len(raw), n_history=k)
-        z, past = self._to_model_scale(values), self.history_[:, 0]
+        z, past = self._to_model_scale(values, fitted=True), self.history_[:, 0]
         if self.exog:  # the airline model forecasts the regression's error
             z = z - exog_values(self, X, self._exog_now) @ self.coef_
             past = past - self.history_[:, 2:] @ self.coef_
