@@ -134,3 +134,30 @@ def test_refit_of_a_history_keeping_forecaster_equals_one_fit():
 def test_bad_refit_arguments_name_the_parameter(params, match):
     with pytest.raises(ValueError, match=match):
         evaluate_forecaster(DummyRegressor(), _frame(), target="y", **params)
+
+
+def test_refits_of_a_lag_pipeline_equal_fits_made_by_hand():
+    """Each refit predicts its origins as a model fitted there by hand would."""
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+
+    from sklstm.forecasting import make_supervised
+    from sklstm.preprocessing import LagFeatures
+
+    rng = np.random.default_rng(0)
+    frame = _frame(60)
+    frame["y"] += rng.normal(0, 5, len(frame))
+
+    def model():
+        return make_pipeline(LagFeatures(lags=[1, 2, 3]), Ridge(alpha=1.0))
+
+    result = evaluate_forecaster(model(), frame, target="y", n_test=15, refit=5)
+    X, y = make_supervised(frame, "y")
+    errors = []
+    for first in (45, 50, 55):  # the first origin of each refit
+        # row t forecasts y[t + 1]: known targets end at row first - 2
+        fitted = model().fit(X.iloc[: first - 1], y.iloc[: first - 1])
+        pred = fitted.predict(X)  # the whole history: lags computed from it
+        errors += [abs(pred[t] - y.iloc[t]) for t in range(first - 1, first + 4)]
+    assert result["n_fits"] == 3
+    assert result["MAE"] == pytest.approx(np.mean(errors), rel=1e-10)
