@@ -5,8 +5,6 @@ outputs; the error cases fail before any fit.
 """
 
 import base64
-import contextlib
-import io
 import os
 import subprocess
 import sys
@@ -16,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _forecast_run import run_forecast, tiny
 
 import sklstm
-import sklstm.cli.forecast._backtest as backtest_module
 from sklstm.cli import main
 from sklstm.cli._common import CommandError, write_all
 from sklstm.cli.forecast._backtest import RECIPE, Backtest, choose
@@ -27,13 +25,7 @@ from sklstm.cli.forecast._report import SECTIONS
 from sklstm.datasets import load_airpassengers
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY_GRID = {"regressor__lstm__estimator__units": [2], "regressor__window__window": [4]}
 H, N_TEST = 3, 24
-
-
-def _tiny(monkeypatch):
-    monkeypatch.setitem(sklstm.recipe._build._LSTM_DEFAULTS, "epochs", 2)
-    monkeypatch.setitem(sklstm.recipe.DEFAULT_PARAM_GRIDS, "quick", TINY_GRID)
 
 
 @pytest.fixture(scope="module")
@@ -46,27 +38,12 @@ def airpassengers_csv(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run(airpassengers_csv, tmp_path_factory):
     """The command once on AirPassengers: its outputs, stdout and backtest."""
-    out = tmp_path_factory.mktemp("run")
-    seen = {}
-    backtest = backtest_module.backtest
-
-    def spy(*args, **kwargs):
-        seen["backtest"] = backtest(*args, **kwargs)
-        return seen["backtest"]
-
-    with pytest.MonkeyPatch.context() as mp:
-        _tiny(mp)
-        mp.setattr(backtest_module, "backtest", spy)
-        mp.chdir(out)
-        argv = [
-            "forecast", str(airpassengers_csv), "--target", "passengers",
-            "--horizon", str(H), "--m", "12", "--test-size", str(N_TEST),
-            "--budget", "quick", "--coverage", "0.9", "--save", "model.joblib",
-        ]  # fmt: skip
-        stdout = io.StringIO()
-        with contextlib.redirect_stdout(stdout):
-            status = main(argv)
-    return {"dir": out, "status": status, "stdout": stdout.getvalue(), **seen}
+    argv = [
+        str(airpassengers_csv), "--target", "passengers",
+        "--horizon", str(H), "--m", "12", "--test-size", str(N_TEST),
+        "--budget", "quick", "--coverage", "0.9", "--save", "model.joblib",
+    ]  # fmt: skip
+    return run_forecast(argv, tmp_path_factory.mktemp("run"))
 
 
 def test_forecast_writes_the_next_values_with_their_dates(run):
@@ -95,7 +72,7 @@ def test_backtest_equals_the_accuracy_benchmarks_evaluation(run, monkeypatch):
     from sklstm.forecasting import AirlineForecaster, evaluate_forecaster
     from sklstm.recipe import TunedLSTMForecaster
 
-    _tiny(monkeypatch)
+    tiny(monkeypatch)
     tuned = TunedLSTMForecaster(
         target="passengers", m=12, budget="quick", random_state=0
     )

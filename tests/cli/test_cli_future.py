@@ -11,9 +11,9 @@ import io
 
 import pandas as pd
 import pytest
+from _forecast_run import run_forecast, tiny
 from numpy.testing import assert_allclose
 
-import sklstm.cli.forecast._backtest as backtest_module
 from sklstm.cli import main
 from sklstm.cli.forecast._backtest import RECIPE
 from sklstm.datasets import load_insurance
@@ -21,17 +21,6 @@ from sklstm.datasets import load_insurance
 H = 4
 PLAN = [8.0, 9.0, 7.5, 10.0]
 REGRESSION = "airline model (m=1, log) + regression on tv_adverts"
-
-
-def _tiny(monkeypatch):
-    import sklstm.recipe
-
-    monkeypatch.setitem(sklstm.recipe._build._LSTM_DEFAULTS, "epochs", 2)
-    monkeypatch.setitem(
-        sklstm.recipe.DEFAULT_PARAM_GRIDS,
-        "quick",
-        {"regressor__lstm__estimator__units": [2], "regressor__window__window": [4]},
-    )
 
 
 def _plan(values=PLAN):
@@ -51,27 +40,12 @@ def files(tmp_path_factory):
 @pytest.fixture(scope="module")
 def run(files, tmp_path_factory):
     """The command once with --future plan.csv: outputs, stdout, backtest."""
-    out = tmp_path_factory.mktemp("run")
-    seen = {}
-    backtest = backtest_module.backtest
-
-    def spy(*args, **kwargs):
-        seen["backtest"] = backtest(*args, **kwargs)
-        return seen["backtest"]
-
-    with pytest.MonkeyPatch.context() as mp:
-        _tiny(mp)
-        mp.setattr(backtest_module, "backtest", spy)
-        mp.chdir(out)
-        argv = [
-            "forecast", str(files / "insurance.csv"), "--target", "quotes",
-            "--horizon", str(H), "--budget", "quick",
-            "--future", str(files / "plan.csv"), "--save", "model.joblib",
-        ]  # fmt: skip
-        stdout = io.StringIO()
-        with contextlib.redirect_stdout(stdout):
-            status = main(argv)
-    return {"dir": out, "status": status, "stdout": stdout.getvalue(), **seen}
+    argv = [
+        str(files / "insurance.csv"), "--target", "quotes",
+        "--horizon", str(H), "--budget", "quick",
+        "--future", str(files / "plan.csv"), "--save", "model.joblib",
+    ]  # fmt: skip
+    return run_forecast(argv, tmp_path_factory.mktemp("run"))
 
 
 def test_step_1_and_the_report_say_what_is_known_ahead(run, files):
@@ -94,7 +68,7 @@ def test_the_backtest_frames_every_model_with_the_plan(run, monkeypatch):
     from sklstm.forecasting import AirlineForecaster, evaluate_forecaster
     from sklstm.recipe import TunedLSTMForecaster
 
-    _tiny(monkeypatch)
+    tiny(monkeypatch)
     table = run["backtest"].table
     assert "RidgeCV lags 1..14 + exog lags" in table.index
     models = {
