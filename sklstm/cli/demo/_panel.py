@@ -206,6 +206,8 @@ def _plot(panel, titles, results, path):
     ax.plot([low, high], [low, high], color="grey", lw=1, ls="--")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):  # the minor labels of a log axis overlap
+        axis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("MASE, airline model per series")
     ax.set_ylabel("MASE, global sklstm recipe")
     ax.set_title(
