@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from sklstm.exceptions import PaddingWarning
+from sklstm.utils._reports import collect_once
 
 __all__ = ["collect_padding", "gather_padding", "report_padding", "same_start"]
 
@@ -116,20 +117,9 @@ def gather_padding():
         _REPORTS.reset(token)
 
 
-@contextmanager
 def collect_padding():
     """Gather the padding reports of the steps run inside; warn once at the end.
 
     Nested uses report to the outermost one. No warning when the block raises.
     """
-    if _REPORTS.get() is not None:
-        yield
-        return
-    reports = []
-    token = _REPORTS.set(reports)
-    try:
-        yield
-    finally:
-        _REPORTS.reset(token)
-    if reports:
-        warnings.warn(_message(reports), PaddingWarning, stacklevel=3)
+    return collect_once(_REPORTS, _message, PaddingWarning)

@@ -16,13 +16,13 @@ a fallback, reported with :func:`report_unseen`; inside
 
 import contextvars
 import warnings
-from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from sklstm.exceptions import UnseenSeriesWarning
+from sklstm.utils._reports import collect_once
 
 __all__ = [
     "Panel",
@@ -193,20 +193,9 @@ def report_unseen(estimator, *, series, n_series, fallback):
     warnings.warn(_unseen_message([report]), UnseenSeriesWarning, stacklevel=3)
 
 
-@contextmanager
 def collect_unseen():
     """Gather the unseen-series reports made inside; warn once at the end.
 
     Nested uses report to the outermost one. No warning when the block raises.
     """
-    if _UNSEEN.get() is not None:
-        yield
-        return
-    reports = []
-    token = _UNSEEN.set(reports)
-    try:
-        yield
-    finally:
-        _UNSEEN.reset(token)
-    if reports:
-        warnings.warn(_unseen_message(reports), UnseenSeriesWarning, stacklevel=3)
+    return collect_once(_UNSEEN, _unseen_message, UnseenSeriesWarning)
